@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Runs the test suite. Detects PostgreSQL, Redis and S3; suites that need an absent service are
+// skipped with the reason printed. With PICTOR_REQUIRE_SERVICES=1 (set by .ci/run) a missing
+// service is a failure instead.
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+
+const require = process.env.PICTOR_REQUIRE_SERVICES === '1';
+
+function reachable(url, fallbackPort) {
+  return new Promise((resolve) => {
+    let u;
+    try {
+      u = new URL(url);
+    } catch {
+      return resolve(false);
+    }
+    const socket = net.connect({ host: u.hostname || '127.0.0.1', port: Number(u.port || fallbackPort) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const services = [
+  { name: 'PostgreSQL', env: 'TEST_DATABASE_URL', fallback: 'postgres://postgres@127.0.0.1:5432/test', port: 5432 },
+  { name: 'Redis', env: 'TEST_REDIS_URL', fallback: 'redis://127.0.0.1:6379', port: 6379 },
+  { name: 'S3', env: 'TEST_S3_ENDPOINT', fallback: undefined, port: 80 },
+];
+
+const missing = [];
+for (const s of services) {
+  const url = process.env[s.env] ?? s.fallback;
+  const ok = url !== undefined && (await reachable(url, s.port));
+  if (ok) {
+    process.env[s.env] = url;
+    console.log(`[pictor tests] ${s.name}: ${url}`);
+  } else {
+    delete process.env[s.env];
+    const why = url === undefined ? `${s.env} is not set` : `${url} is not reachable`;
+    missing.push(`${s.name} (${why})`);
+  }
+}
+if (missing.length) {
+  const message = `[pictor tests] suites needing ${missing.join(', ')} are SKIPPED`;
+  if (require) {
+    console.error(`${message} — but PICTOR_REQUIRE_SERVICES=1 requires every service. Failing.`);
+    process.exit(1);
+  }
+  console.warn(message);
+}
+
+const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: process.env,
+});
+if (missing.length) console.warn(`\n${`[pictor tests] reminder: skipped suites needing ${missing.join(', ')}`}`);
+process.exit(result.status ?? 1);

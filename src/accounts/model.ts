@@ -1,0 +1,76 @@
+/** Accounts, API credentials and what the account domain needs from storage. */
+
+export type Permission = 'read' | 'write';
+
+export interface Account {
+  id: string;
+  /** 22-char base64url string used in delivery URLs instead of the account id. */
+  hash: string;
+  name: string;
+  createdMs: number;
+  flexibleVariants: boolean;
+  browserTtl: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  tokenHash: string;
+  accountId: string;
+  permission: Permission;
+  name: string;
+  createdMs: number;
+  expiresMs: number | null;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  keyHash: string;
+  createdMs: number;
+}
+
+export interface VariantOptions {
+  fit: 'scale-down' | 'contain' | 'cover' | 'crop' | 'pad';
+  width: number;
+  height: number;
+  metadata: 'keep' | 'copyright' | 'none';
+  browser_ttl?: number;
+  [extra: string]: unknown;
+}
+
+export interface VariantRecord {
+  accountId: string;
+  id: string;
+  options: VariantOptions;
+  neverRequireSignedURLs: boolean;
+  version: number;
+  createdMs: number;
+}
+
+export interface SigningKeyRecord {
+  accountId: string;
+  name: string;
+  value: string;
+  createdMs: number;
+}
+
+/** Everything created with a new account, written in one transaction. */
+export interface NewAccount {
+  account: Account;
+  variants: VariantRecord[];
+  keys: SigningKeyRecord[];
+}
+
+export interface AccountRepository {
+  createAccount(init: NewAccount): Promise<void>;
+  findAccount(id: string): Promise<Account | undefined>;
+  findAccountByHash(hash: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl' | 'name'>>): Promise<Account | undefined>;
+  insertToken(token: ApiTokenRecord): Promise<void>;
+  findTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  insertUser(user: UserRecord, accountIds: string[]): Promise<void>;
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  addMember(userId: string, accountId: string): Promise<void>;
+  userAccountIds(userId: string): Promise<string[]>;
+}

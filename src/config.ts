@@ -1,0 +1,203 @@
+/**
+ * Environment → typed, validated Config. Each setting is declared once with its default and a doc
+ * line; `pictor config` prints the table (the README's configuration section comes from it).
+ * A bad value fails at startup and names the variable. Nothing else reads process.env.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  blobStoreUrl: string;
+  /** Delivery base URL; undefined means http://HOST:PORT with the port actually bound. */
+  deliveryUrl: string | undefined;
+  accountId: string | undefined;
+  apiToken: string | undefined;
+  apiEmail: string | undefined;
+  apiKey: string | undefined;
+  logLevel: string;
+  imageQuota: number;
+  purgeBusUrl: string | undefined;
+  workers: number;
+  cacheMemoryBytes: number;
+  cacheDiskBytes: number;
+  transformConcurrency: number;
+  transformQueueLimit: number;
+  urlUploadAllow: string[];
+  urlUploadTimeoutMs: number;
+  urlUploadMaxRedirects: number;
+  apiRateLimit: number;
+  batchRateLimit: number;
+}
+
+class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  env: string;
+  doc: string;
+  /** Shown in the docs table; computed defaults are described in words. */
+  defaultText: string;
+  parse: (raw: string | undefined, env: Env, partial: Partial<Config>) => Config[K];
+}
+
+const str = (fallback: string) => (raw: string | undefined) => (raw === undefined || raw === '' ? fallback : raw);
+const optional = (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw);
+
+function int(name: string, fallback: number, min: number, max: number) {
+  return (raw: string | undefined) => {
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    }
+    return n;
+  };
+}
+
+const mebibytes = (name: string, fallbackMiB: number) => (raw: string | undefined) =>
+  int(name, fallbackMiB, 0, 1024 * 1024)(raw) * 1024 * 1024;
+
+const cores = Math.max(1, os.availableParallelism());
+
+// Order matters: later settings may derive their defaults from earlier ones (dataDir → database URL).
+const settings: Setting<keyof Config>[] = [
+  { key: 'host', env: 'HOST', doc: 'Interface to listen on.', defaultText: '`127.0.0.1`', parse: str('127.0.0.1') },
+  { key: 'port', env: 'PORT', doc: 'Port to listen on (0 picks a free port).', defaultText: '`8787`', parse: int('PORT', 8787, 0, 65535) },
+  {
+    key: 'dataDir', env: 'PICTOR_DATA_DIR', doc: 'Where the embedded database and image files live.',
+    defaultText: '`./data`', parse: (raw) => path.resolve(str('./data')(raw)),
+  },
+  {
+    key: 'databaseUrl', env: 'DATABASE_URL', doc: 'Metadata store: `sqlite:<path>` or `postgres://…`.',
+    defaultText: '`sqlite:<data dir>/pictor.db`',
+    parse: (raw, _env, c) => {
+      const url = str(`sqlite:${path.join(c.dataDir!, 'pictor.db')}`)(raw);
+      if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {
+        throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
+      }
+      return url;
+    },
+  },
+  {
+    key: 'blobStoreUrl', env: 'BLOB_STORE_URL', doc: 'Image bytes: `file:<dir>` or `s3://bucket?endpoint=…&region=…`.',
+    defaultText: '`file:<data dir>/blobs`',
+    parse: (raw, _env, c) => {
+      const url = str(`file:${path.join(c.dataDir!, 'blobs')}`)(raw);
+      if (!/^(file:|s3:\/\/)/.test(url)) {
+        throw new ConfigError(`BLOB_STORE_URL must start with file: or s3://, got "${url}"`);
+      }
+      return url;
+    },
+  },
+  {
+    key: 'deliveryUrl', env: 'PICTOR_DELIVERY_URL', doc: 'Public base URL of image delivery, used in `variants` URLs.',
+    defaultText: '`http://HOST:PORT`',
+    parse: (raw) => {
+      const url = optional(raw);
+      if (url === undefined) return undefined;
+      if (!/^https?:\/\/[^/]+/.test(url)) throw new ConfigError(`PICTOR_DELIVERY_URL must be an http(s) URL, got "${url}"`);
+      return url.replace(/\/+$/, '');
+    },
+  },
+  {
+    key: 'accountId', env: 'PICTOR_ACCOUNT_ID', doc: 'Account to create at start (32 hex chars). Unset on a fresh data dir: one is generated and printed.',
+    defaultText: 'generated',
+    parse: (raw) => {
+      const id = optional(raw);
+      if (id !== undefined && !/^[0-9a-f]{32}$/.test(id)) {
+        throw new ConfigError(`PICTOR_ACCOUNT_ID must be 32 lowercase hex characters, got "${id}"`);
+      }
+      return id;
+    },
+  },
+  {
+    key: 'apiToken', env: 'PICTOR_API_TOKEN', doc: 'API token with Images Read+Write on that account, created at start if missing.',
+    defaultText: 'generated',
+    parse: (raw) => {
+      const token = optional(raw);
+      if (token !== undefined && !/^[A-Za-z0-9._~+/-]{16,200}$/.test(token)) {
+        throw new ConfigError('PICTOR_API_TOKEN must be 16-200 characters of [A-Za-z0-9._~+/-]');
+      }
+      return token;
+    },
+  },
+  {
+    key: 'apiEmail', env: 'PICTOR_API_EMAIL', doc: 'With PICTOR_API_KEY: a user whose global key (X-Auth-Email + X-Auth-Key) can use that account.',
+    defaultText: 'unset', parse: optional,
+  },
+  {
+    key: 'apiKey', env: 'PICTOR_API_KEY', doc: 'Global API key for PICTOR_API_EMAIL.', defaultText: 'unset',
+    parse: (raw, env) => {
+      const key = optional(raw);
+      if ((key === undefined) !== (optional(env.PICTOR_API_EMAIL) === undefined)) {
+        throw new ConfigError('PICTOR_API_EMAIL and PICTOR_API_KEY must be set together');
+      }
+      if (key !== undefined && !/^[A-Za-z0-9]{16,200}$/.test(key)) {
+        throw new ConfigError('PICTOR_API_KEY must be 16-200 letters or digits');
+      }
+      return key;
+    },
+  },
+  { key: 'logLevel', env: 'PICTOR_LOG_LEVEL', doc: 'pino log level (`trace`…`fatal`, `silent`).', defaultText: '`info`',
+    parse: (raw) => {
+      const level = str('info')(raw);
+      if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) {
+        throw new ConfigError(`PICTOR_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent; got "${level}"`);
+      }
+      return level;
+    } },
+  { key: 'imageQuota', env: 'PICTOR_IMAGE_QUOTA', doc: 'Images an account may store (reported by `stats` as `allowed`).', defaultText: '`100000`',
+    parse: int('PICTOR_IMAGE_QUOTA', 100_000, 1, Number.MAX_SAFE_INTEGER) },
+  { key: 'purgeBusUrl', env: 'PURGE_BUS_URL', doc: 'Cross-node purge: `redis://…`; default derived from the database.', defaultText: 'derived',
+    parse: optional },
+  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port.', defaultText: 'number of cores',
+    parse: int('PICTOR_WORKERS', cores, 1, 256) },
+  { key: 'cacheMemoryBytes', env: 'PICTOR_CACHE_MEMORY_MB', doc: 'In-memory rendition cache size, MiB.', defaultText: '`256`',
+    parse: mebibytes('PICTOR_CACHE_MEMORY_MB', 256) },
+  { key: 'cacheDiskBytes', env: 'PICTOR_CACHE_DISK_MB', doc: 'On-disk rendition cache size, MiB (0 disables it).', defaultText: '`2048`',
+    parse: mebibytes('PICTOR_CACHE_DISK_MB', 2048) },
+  { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'number of cores',
+    parse: int('PICTOR_TRANSFORM_CONCURRENCY', cores, 1, 256) },
+  { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
+    parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
+  { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
+    defaultText: 'empty',
+    parse: (raw) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
+  { key: 'urlUploadTimeoutMs', env: 'PICTOR_URL_UPLOAD_TIMEOUT_MS', doc: 'Total time allowed to fetch an upload-by-URL source.', defaultText: '`15000`',
+    parse: int('PICTOR_URL_UPLOAD_TIMEOUT_MS', 15_000, 100, 600_000) },
+  { key: 'urlUploadMaxRedirects', env: 'PICTOR_URL_UPLOAD_MAX_REDIRECTS', doc: 'Redirects followed when fetching an upload-by-URL source.', defaultText: '`5`',
+    parse: int('PICTOR_URL_UPLOAD_MAX_REDIRECTS', 5, 0, 20) },
+  { key: 'apiRateLimit', env: 'PICTOR_API_RATE_LIMIT', doc: 'API requests per token per 5 minutes (Cloudflare: 1200); 0 disables.', defaultText: '`1200`',
+    parse: int('PICTOR_API_RATE_LIMIT', 1200, 0, 100_000_000) },
+  { key: 'batchRateLimit', env: 'PICTOR_BATCH_RATE_LIMIT', doc: 'Requests per second per batch token.', defaultText: '`200`',
+    parse: int('PICTOR_BATCH_RATE_LIMIT', 200, 1, 1_000_000) },
+];
+
+export function loadConfig(env: Env = process.env): Config {
+  const config: Partial<Config> = {};
+  for (const s of settings) {
+    (config as Record<string, unknown>)[s.key] = s.parse(env[s.env], env, config);
+  }
+  return config as Config;
+}
+
+/** Builds a config for tests and tools: defaults plus overrides, still validated. */
+export function configFrom(overrides: Env): Config {
+  return loadConfig(overrides);
+}
+
+export function isConfigError(err: unknown): err is Error {
+  return err instanceof ConfigError;
+}
+
+/** Markdown table of every setting, for `pictor config` and the README. */
+export function configTable(): string {
+  const rows = settings.map((s) => `| \`${s.env}\` | ${s.defaultText} | ${s.doc} |`);
+  return ['| Variable | Default | What it does |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -1,0 +1,85 @@
+/**
+ * Typed errors. Domain code throws these; one HTTP error handler turns them into the Cloudflare
+ * envelope (API) or a delivery error response. Messages are public: never put internals in them.
+ */
+export interface ErrorChainItem {
+  code: number;
+  message: string;
+}
+
+export interface ImagesErrorOptions {
+  /** Extra response headers (Retry-After, Connection: close for cut-off uploads). */
+  headers?: Record<string, string>;
+  /** Cloudflare's nested `error_chain` (used by 6003 header-format errors). */
+  errorChain?: ErrorChainItem[];
+  /** JSON pointer to the offending field, as Cloudflare's `source.pointer`. */
+  pointer?: string;
+}
+
+export class ImagesError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: number,
+    message: string,
+    readonly options: ImagesErrorOptions = {},
+  ) {
+    super(message);
+    this.name = 'ImagesError';
+  }
+}
+
+const make = (code: number, status: number) => (message: string, options?: ImagesErrorOptions) =>
+  new ImagesError(code, status, message, options);
+
+/** Named factories, so call sites read as what went wrong. */
+export const errors = {
+  // --- request shape / validation (API) ---
+  badRequest: make(5400, 400),
+  noRoute: (path: string) =>
+    new ImagesError(7003, 404, `No route for the URI: ${path}`),
+  invalidObjectIdentifier: (path: string) =>
+    new ImagesError(7003, 400, `Could not route to ${path}, perhaps your object identifier is invalid?`),
+  methodNotAllowed: (method: string) => new ImagesError(10405, 405, `Method ${method} not allowed for this route`),
+  unsupportedMediaType: make(5415, 415),
+  unsupportedImage: make(5455, 415),
+  fileTooLarge: (limitBytes: number) =>
+    new ImagesError(5413, 413, `Uploaded file exceeds the limit of ${limitBytes} bytes (10 MB)`, {
+      headers: { connection: 'close' },
+    }),
+  customIdWithSignedUrls: () =>
+    new ImagesError(5410, 400, 'Images with a custom ID cannot require signed URLs (requireSignedURLs)'),
+  // --- resources ---
+  imageNotFound: () => new ImagesError(5404, 404, 'Image not found'),
+  variantNotFound: () => new ImagesError(5401, 404, 'Variant not found'),
+  keyNotFound: () => new ImagesError(5404, 404, 'Signing key not found'),
+  alreadyExists: (what = 'Resource') =>
+    new ImagesError(5409, 409, `${what} already exists. Verify the resource information and try again.`),
+  quotaExceeded: (allowed: number) =>
+    new ImagesError(5403, 403, `Image quota exceeded: the account may store at most ${allowed} images`),
+  // --- auth (Cloudflare platform codes) ---
+  missingCredentials: () =>
+    new ImagesError(9106, 400, 'Missing X-Auth-Key, X-Auth-Email or Authorization headers'),
+  invalidHeaders: (chain: ErrorChainItem) =>
+    new ImagesError(6003, 400, 'Invalid request headers', { errorChain: [chain] }),
+  invalidAccessToken: () => new ImagesError(9109, 401, 'Invalid access token'),
+  unknownGlobalKey: () => new ImagesError(9103, 403, 'Unknown X-Auth-Key or X-Auth-Email'),
+  authenticationError: () => new ImagesError(10000, 403, 'Authentication error'),
+  invalidApiToken: () => new ImagesError(1000, 401, 'Invalid API Token'),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ImagesError(971, 429, 'Please wait and consider throttling your request speed', {
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    }),
+  // --- server ---
+  busy: (retryAfterSeconds: number) =>
+    new ImagesError(9529, 429, 'Too many images are being processed right now; retry shortly', {
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    }),
+  internal: () => new ImagesError(10001, 500, 'Internal error'),
+} as const;
+
+/** Chain items for the 6003 "Invalid request headers" error. */
+export const headerFormat = {
+  email: { code: 6102, message: 'Invalid format for X-Auth-Email header' },
+  key: { code: 6103, message: 'Invalid format for X-Auth-Key header' },
+  authorization: { code: 6111, message: 'Invalid format for Authorization header' },
+} as const;

@@ -1,0 +1,88 @@
+/**
+ * Table shapes shared by SQLite and PostgreSQL. Portable column choices: text ids, JSON as text,
+ * booleans as integer 0/1, timestamps as bigint epoch milliseconds.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: string;
+  hash: string;
+  name: string;
+  created_ms: number;
+  flexible_variants: number;
+  browser_ttl: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  key_hash: string;
+  created_ms: number;
+}
+
+export interface AccountMembersTable {
+  account_id: string;
+  user_id: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  account_id: string;
+  /** 'read' or 'write' (write includes read). */
+  permission: string;
+  name: string;
+  created_ms: number;
+  expires_ms: number | null;
+}
+
+export interface ImagesTable {
+  account_id: string;
+  id: string;
+  filename: string;
+  creator: string | null;
+  meta: string;
+  require_signed: number;
+  uploaded_ms: number;
+  /** Zero-padded upload time + random suffix: a unique, time-ordered keyset cursor. */
+  sort_key: string;
+  draft: number;
+  draft_expires_ms: number | null;
+  blob_key: string | null;
+  content_type: string | null;
+  format: string | null;
+  bytes: number;
+  width: number;
+  height: number;
+  frames: number;
+  /** Bumped on every change that affects delivery; part of rendition cache keys. */
+  version: number;
+}
+
+export interface VariantsTable {
+  account_id: string;
+  id: string;
+  options: string;
+  never_require_signed: number;
+  version: number;
+  created_ms: number;
+}
+
+export interface SigningKeysTable {
+  account_id: string;
+  name: string;
+  value: string;
+  created_ms: number;
+}
+
+export interface Schema {
+  accounts: AccountsTable;
+  users: UsersTable;
+  account_members: AccountMembersTable;
+  api_tokens: ApiTokensTable;
+  images: ImagesTable;
+  variants: VariantsTable;
+  signing_keys: SigningKeysTable;
+}
+
+export type { Generated };
