@@ -74,3 +74,27 @@ export interface AccountRepository {
   addMember(userId: string, accountId: string): Promise<void>;
   userAccountIds(userId: string): Promise<string[]>;
 }
+
+export interface VariantRepository {
+  list(accountId: string): Promise<VariantRecord[]>;
+  find(accountId: string, id: string): Promise<VariantRecord | undefined>;
+  /** Inserts; throws DuplicateVariantError when the name exists. */
+  insert(variant: VariantRecord): Promise<void>;
+  /** Replaces options/flag and bumps `version`. */
+  update(accountId: string, id: string, patch: Pick<VariantRecord, 'options' | 'neverRequireSignedURLs'>): Promise<VariantRecord | undefined>;
+  remove(accountId: string, id: string): Promise<boolean>;
+  count(accountId: string): Promise<number>;
+}
+
+export interface SigningKeyRepository {
+  list(accountId: string): Promise<SigningKeyRecord[]>;
+  /** Creates or rotates the key of that name. */
+  upsert(key: SigningKeyRecord): Promise<void>;
+  remove(accountId: string, name: string): Promise<boolean>;
+}
+
+export class DuplicateVariantError extends Error {
+  constructor() {
+    super('duplicate variant');
+  }
+}

@@ -50,8 +50,8 @@ export interface ImageRepository {
   /** Inserts; throws DuplicateImageError when the id exists in the account. */
   insert(record: ImageRecord): Promise<void>;
   find(accountId: string, id: string): Promise<ImageRecord | undefined>;
-  /** Applies the patch and bumps `version`; returns the new record. */
-  update(accountId: string, id: string, patch: ImagePatch): Promise<ImageRecord | undefined>;
+  /** Applies the patch (bumping `version` when it changes delivery); returns the new record. */
+  update(accountId: string, id: string, patch: ImagePatch, bumpVersion: boolean): Promise<ImageRecord | undefined>;
   /** Deletes the row and returns what it held. */
   remove(accountId: string, id: string): Promise<ImageRecord | undefined>;
   listPage(accountId: string, query: { offset: number; limit: number; creator: string | null | undefined }): Promise<ImageRecord[]>;

@@ -80,14 +80,14 @@ export class KyselyImageRepository implements ImageRepository {
     return row && toRecord(row);
   }
 
-  async update(accountId: string, id: string, patch: ImagePatch): Promise<ImageRecord | undefined> {
+  async update(accountId: string, id: string, patch: ImagePatch, bumpVersion: boolean): Promise<ImageRecord | undefined> {
     const set: Partial<ImagesTable> = {};
     if (patch.creator !== undefined) set.creator = patch.creator;
     if (patch.meta !== undefined) set.meta = JSON.stringify(patch.meta);
     if (patch.requireSignedURLs !== undefined) set.require_signed = patch.requireSignedURLs ? 1 : 0;
     const row = await this.db
       .updateTable('images')
-      .set({ ...set, version: sql<number>`version + 1` })
+      .set({ ...set, version: bumpVersion ? sql<number>`version + 1` : sql<number>`version` })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .returningAll()

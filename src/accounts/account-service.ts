@@ -1,0 +1,129 @@
+/** Accounts and the credentials that act on them: API tokens and users' global keys. */
+import { errors } from '../errors.js';
+import { limits } from '../limits.js';
+import type { Clock } from '../util/clock.js';
+import { hashSecret, newAccountHash, newAccountId, newApiToken, newGlobalKey, newId, safeEqual } from './credentials.js';
+import { defaultSigningKey, publicVariant } from './defaults.js';
+import type { Account, AccountRepository, ApiTokenRecord, Permission } from './model.js';
+
+/** Who is calling, once credentials check out. */
+export interface Principal {
+  kind: 'token' | 'user';
+  id: string;
+  /** Account ids and the permission held on each. */
+  grants: Map<string, Permission>;
+}
+
+export interface CreatedToken {
+  token: string;
+  record: ApiTokenRecord;
+}
+
+export class AccountService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async createAccount(options: { id?: string; name?: string } = {}): Promise<Account> {
+    const now = this.clock.now();
+    const account: Account = {
+      id: options.id ?? newAccountId(),
+      hash: newAccountHash(),
+      name: options.name ?? 'Pictor account',
+      createdMs: now,
+      flexibleVariants: false,
+      browserTtl: limits.browserTtlSeconds.default,
+    };
+    await this.accounts.createAccount({
+      account,
+      variants: [publicVariant(account.id, now)],
+      keys: [defaultSigningKey(account.id, now)],
+    });
+    return account;
+  }
+
+  /** Returns the account, creating it (with its defaults) when missing. */
+  async ensureAccount(id: string): Promise<{ account: Account; created: boolean }> {
+    const existing = await this.accounts.findAccount(id);
+    if (existing) return { account: existing, created: false };
+    return { account: await this.createAccount({ id }), created: true };
+  }
+
+  findAccount(id: string): Promise<Account | undefined> {
+    return this.accounts.findAccount(id);
+  }
+
+  findAccountByHash(hash: string): Promise<Account | undefined> {
+    return this.accounts.findAccountByHash(hash);
+  }
+
+  listAccounts(): Promise<Account[]> {
+    return this.accounts.listAccounts();
+  }
+
+  async updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl'>>): Promise<Account> {
+    const account = await this.accounts.updateAccount(id, patch);
+    if (!account) throw errors.authenticationError();
+    return account;
+  }
+
+  async createToken(accountId: string, permission: Permission, options: { token?: string; name?: string } = {}): Promise<CreatedToken> {
+    const token = options.token ?? newApiToken();
+    const record: ApiTokenRecord = {
+      id: newId(),
+      tokenHash: hashSecret(token),
+      accountId,
+      permission,
+      name: options.name ?? `Images ${permission === 'write' ? 'Read+Write' : 'Read'}`,
+      createdMs: this.clock.now(),
+      expiresMs: null,
+    };
+    await this.accounts.insertToken(record);
+    return { token, record };
+  }
+
+  /** Makes sure this exact token exists with write access on the account (idempotent across restarts). */
+  async ensureToken(accountId: string, token: string): Promise<void> {
+    const existing = await this.accounts.findTokenByHash(hashSecret(token));
+    if (existing) {
+      if (existing.accountId !== accountId) throw new Error('PICTOR_API_TOKEN is already registered for a different account');
+      return;
+    }
+    await this.createToken(accountId, 'write', { token, name: 'PICTOR_API_TOKEN' });
+  }
+
+  /** Creates a user with a global API key on the given accounts; returns the key (shown once). */
+  async createUser(email: string, accountIds: string[], key: string = newGlobalKey()): Promise<string> {
+    await this.accounts.insertUser({ id: newId(), email, keyHash: hashSecret(key), createdMs: this.clock.now() }, accountIds);
+    return key;
+  }
+
+  /** Makes sure the user exists with this key and is a member of the account. */
+  async ensureUser(email: string, key: string, accountId: string): Promise<void> {
+    const user = await this.accounts.findUserByEmail(email);
+    if (!user) {
+      await this.createUser(email, [accountId], key);
+      return;
+    }
+    if (!safeEqual(user.keyHash, hashSecret(key))) throw new Error(`PICTOR_API_KEY does not match the key stored for ${email}`);
+    await this.accounts.addMember(user.id, accountId);
+  }
+
+  async authenticateToken(token: string): Promise<Principal | undefined> {
+    const digest = hashSecret(token);
+    const record = await this.accounts.findTokenByHash(digest);
+    if (!record || !safeEqual(record.tokenHash, digest)) return undefined;
+    if (record.expiresMs !== null && record.expiresMs <= this.clock.now()) return undefined;
+    return { kind: 'token', id: record.id, grants: new Map([[record.accountId, record.permission]]) };
+  }
+
+  async authenticateUser(email: string, key: string): Promise<Principal | undefined> {
+    const user = await this.accounts.findUserByEmail(email);
+    // Hash even when the user is unknown so both paths cost the same.
+    const digest = hashSecret(key);
+    if (!user || !safeEqual(user.keyHash, digest)) return undefined;
+    const accountIds = await this.accounts.userAccountIds(user.id);
+    return { kind: 'user', id: user.id, grants: new Map(accountIds.map((id) => [id, 'write' as Permission])) };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The one place errors become responses: typed domain errors, Fastify's own errors (validation,
+ * content types, bodies, multipart limits) and anything unexpected (logged, answered as a bare 500
+ * envelope without internals).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, ImagesError } from '../errors.js';
+import { limits } from '../limits.js';
+import { failure } from './envelope.js';
+
+/** Fastify and @fastify/multipart error codes → our typed errors. */
+function fromFastifyError(err: FastifyError): ImagesError | undefined {
+  if (err.validation) {
+    const where = err.validationContext ? `${err.validationContext} ` : '';
+    return errors.badRequest(`Invalid ${where}parameter: ${err.message.replace(/^(querystring|body|params)\/?/, '')}`);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(`Unsupported Content-Type ${'"' + (err.message.match(/'(.*)'/)?.[1] ?? '') + '"'} for this endpoint`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return errors.fileTooLarge(limits.maxFileBytes);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.badRequest('Request body is empty; send a JSON object');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.badRequest('Request body size does not match Content-Length');
+    case 'FST_FILES_LIMIT':
+      return errors.badRequest('Only one file may be uploaded per request');
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return errors.badRequest(`Too many form fields (at most ${limits.maxFormFields})`);
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return errors.unsupportedMediaType('Uploads must be sent as multipart/form-data');
+    case 'FST_PROTO_VIOLATION':
+      return errors.badRequest('Form field names "__proto__" and "constructor" are not allowed');
+  }
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return errors.badRequest('Request body is not valid JSON');
+  // busboy's parse errors ("Unexpected end of form", "Malformed part header", ...).
+  if (/unexpected end of (form|multipart)|malformed|boundary/i.test(err.message)) return errors.badRequest('Malformed multipart/form-data body');
+  if (err.statusCode === 413) return errors.fileTooLarge(limits.maxFileBytes);
+  return undefined;
+}
+
+export function toImagesError(err: unknown): ImagesError | undefined {
+  if (err instanceof ImagesError) return err;
+  if (err && typeof err === 'object') return fromFastifyError(err as FastifyError);
+  return undefined;
+}
+
+export function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const known = toImagesError(err);
+  if (!known) {
+    request.log.error({ err }, 'unhandled error');
+    void reply.code(500).type('application/json').send(failure(errors.internal()));
+    return;
+  }
+  if (known.status >= 500) request.log.error({ err }, 'server error');
+  reply.headers(known.options.headers ?? {});
+  void reply.code(known.status).type('application/json').send(failure(known));
+}

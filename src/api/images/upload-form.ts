@@ -1,0 +1,98 @@
+/**
+ * Reads an upload's multipart/form-data: the `file` part (capped while streaming) and the fields
+ * `id`, `url`, `creator`, `requireSignedURLs` and `metadata` (a JSON field or the SDK's
+ * `metadata[key]` fields). Unknown fields are ignored, as Cloudflare does.
+ */
+import type { Multipart } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../../errors.js';
+import { limits } from '../../limits.js';
+import type { UploadInput } from '../../images/image-service.js';
+import { bracketMetadataPath, metadataFromBrackets, parseMetadataJson } from '../../images/metadata.js';
+
+export function parseBooleanField(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0' || v === '') return false;
+  throw errors.badRequest(`${name} must be true or false, got "${value}"`, { pointer: `/${name}` });
+}
+
+async function readCapped(stream: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > max) throw errors.fileTooLarge(max);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Rejects, before reading a byte of body, a request whose declared size cannot fit the limit. */
+export function checkDeclaredLength(request: FastifyRequest): void {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limits.maxFileBytes + limits.formOverheadBytes) throw errors.fileTooLarge(limits.maxFileBytes);
+}
+
+export interface UploadForm extends UploadInput {
+  /** Fields other than the known ones, for routes that accept more (direct upload's `expiry`). */
+  extra: Map<string, string>;
+}
+
+export async function readUploadForm(request: FastifyRequest, options: { allowFile: boolean } = { allowFile: true }): Promise<UploadForm> {
+  if (!request.isMultipart()) throw errors.unsupportedMediaType('Uploads must be sent as multipart/form-data');
+  const form: UploadForm = { extra: new Map() };
+  const bracketFields: Array<{ path: string[]; value: string }> = [];
+  let metadataJson: string | undefined;
+  const parts: AsyncIterableIterator<Multipart> = request.parts({
+    limits: {
+      fileSize: limits.maxFileBytes,
+      files: 1,
+      fields: limits.maxFormFields,
+      fieldSize: limits.maxFormFieldBytes,
+      parts: limits.maxFormFields + 1,
+    },
+  });
+  for await (const part of parts) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file' || !options.allowFile) {
+        part.file.resume();
+        throw errors.badRequest(`Unexpected file in field "${part.fieldname}": ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
+      }
+      form.file = { bytes: await readCapped(part.file, limits.maxFileBytes), filename: part.filename, contentType: part.mimetype };
+      continue;
+    }
+    const value = String(part.value ?? '');
+    if (part.valueTruncated) throw errors.badRequest(`Form field "${part.fieldname}" is longer than ${limits.maxFormFieldBytes} bytes`);
+    const path = bracketMetadataPath(part.fieldname);
+    if (path) {
+      bracketFields.push({ path, value });
+      continue;
+    }
+    switch (part.fieldname) {
+      case 'file':
+        throw errors.unsupportedImage('The "file" field must be a file part (with a filename), not a text value');
+      case 'url':
+        form.url = value.trim();
+        break;
+      case 'id':
+        form.id = value;
+        break;
+      case 'creator':
+        form.creator = value;
+        break;
+      case 'requireSignedURLs':
+        form.requireSignedURLs = parseBooleanField('requireSignedURLs', value);
+        break;
+      case 'metadata':
+        metadataJson = value;
+        break;
+      default:
+        form.extra.set(part.fieldname, value);
+    }
+  }
+  if (metadataJson !== undefined && bracketFields.length) throw errors.badRequest('Send metadata either as one JSON field or as metadata[key] fields, not both');
+  if (metadataJson !== undefined) form.metadata = parseMetadataJson(metadataJson);
+  else if (bracketFields.length) form.metadata = metadataFromBrackets(bracketFields);
+  return form;
+}

@@ -1,0 +1,22 @@
+/** The API route table: every endpoint, each in its own file. */
+import type { Services } from '../services.js';
+import { registerAccountScope } from './account-scope.js';
+import { getImageBlob } from './images/blob.js';
+import { deleteImage } from './images/delete.js';
+import { getImage } from './images/get.js';
+import { listImagesV1 } from './images/list-v1.js';
+import { listImagesV2 } from './images/list-v2.js';
+import { imageStats } from './images/stats.js';
+import { updateImage } from './images/update.js';
+import { uploadImage } from './images/upload.js';
+import type { ApiApp } from './types.js';
+import { verifyToken } from './user/verify-token.js';
+
+export function registerApiRoutes(app: ApiApp, services: Services): void {
+  verifyToken(app, services);
+  registerAccountScope(app, services, (scope) => {
+    for (const route of [uploadImage, listImagesV1, listImagesV2, imageStats, getImage, updateImage, deleteImage, getImageBlob]) {
+      route(scope, services);
+    }
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds the HTTP app from services (no listening here: main.ts listens, tests inject or listen on
+ * an ephemeral port). API routes live under /client/v4; delivery routes at the root.
+ */
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import { apiErrorHandler } from './api/error-handler.js';
+import { failure } from './api/envelope.js';
+import { registerApiRoutes } from './api/routes.js';
+import type { ApiApp } from './api/types.js';
+import { errors } from './errors.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  /** pino logger options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const loggerOptions = (level: string) => ({
+  level,
+  // Credentials must never reach the logs, whatever serializer a future change adds.
+  redact: {
+    paths: ['req.headers.authorization', 'req.headers["x-auth-key"]', 'req.headers.cookie', 'headers.authorization', 'headers["x-auth-key"]'],
+    censor: '[redacted]',
+  },
+});
+
+/** One structured line per finished request instead of Fastify's incoming/completed pair. */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) request.log.error({ ...line, err: error }, 'request failed');
+    else request.log.info(line, 'request');
+  }
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<ApiApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new AccessLog(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('account', null);
+  app.decorateRequest('principal', null);
+  await app.register(multipart);
+
+  app.setErrorHandler(apiErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    void reply.code(404).type('application/json').send(failure(errors.noRoute(path)));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerApiRoutes(app, services);
+  return app;
+}

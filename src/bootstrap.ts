@@ -1,0 +1,30 @@
+/**
+ * First-start setup: make sure the configured account, token and user exist, or on a fresh data
+ * dir create a default account and token and print them once.
+ */
+import type { Account } from './accounts/model.js';
+import type { Config } from './config.js';
+import type { Services } from './services.js';
+
+export interface BootstrapResult {
+  account: Account;
+  /** Present only when Pictor generated it just now (it is stored hashed and cannot be shown again). */
+  generatedToken?: string;
+}
+
+export async function bootstrap(services: Services, config: Config): Promise<BootstrapResult> {
+  const { accounts } = services;
+  const { account, created } = await chooseAccount(services, config);
+  if (config.apiToken) await accounts.ensureToken(account.id, config.apiToken);
+  if (config.apiEmail && config.apiKey) await accounts.ensureUser(config.apiEmail, config.apiKey, account.id);
+  if (!created || config.apiToken) return { account };
+  const { token } = await accounts.createToken(account.id, 'write', { name: 'Default token' });
+  return { account, generatedToken: token };
+}
+
+async function chooseAccount(services: Services, config: Config): Promise<{ account: Account; created: boolean }> {
+  if (config.accountId) return services.accounts.ensureAccount(config.accountId);
+  const existing = await services.accounts.listAccounts();
+  if (existing.length > 0) return { account: existing[0]!, created: false };
+  return { account: await services.accounts.createAccount({ name: 'Default account' }), created: true };
+}

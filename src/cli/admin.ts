@@ -1,0 +1,45 @@
+/** Administrative commands: accounts, tokens, users, config. They work beside a running server. */
+import type { Permission } from '../accounts/model.js';
+import type { Config } from '../config.js';
+import { configTable } from '../config.js';
+import { createServices, type Services } from '../services.js';
+
+async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices(config);
+  try {
+    return await fn(services);
+  } finally {
+    await services.close();
+  }
+}
+
+export async function createAccountCommand(config: Config, options: { id?: string; name?: string }): Promise<void> {
+  await withServices(config, async ({ accounts }) => {
+    if (options.id && (await accounts.findAccount(options.id))) throw new UsageError(`account ${options.id} already exists`);
+    const account = await accounts.createAccount({ id: options.id, name: options.name });
+    console.log(`Account ID:   ${account.id}\nAccount hash: ${account.hash}\nNext: pictor tokens create --account ${account.id}`);
+  });
+}
+
+export async function createTokenCommand(config: Config, options: { account: string; readOnly: boolean }): Promise<void> {
+  await withServices(config, async ({ accounts }) => {
+    if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
+    const permission: Permission = options.readOnly ? 'read' : 'write';
+    const { token } = await accounts.createToken(options.account, permission);
+    console.log(`API token (Images ${permission === 'write' ? 'Read+Write' : 'Read'} on ${options.account}; shown once):\n${token}`);
+  });
+}
+
+export async function createUserCommand(config: Config, options: { email: string; account: string }): Promise<void> {
+  await withServices(config, async ({ accounts }) => {
+    if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
+    const key = await accounts.createUser(options.email, [options.account]);
+    console.log(`Global API key for ${options.email} (use with X-Auth-Email + X-Auth-Key; shown once):\n${key}`);
+  });
+}
+
+export function printConfig(): void {
+  console.log(configTable());
+}
+
+export class UsageError extends Error {}

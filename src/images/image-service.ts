@@ -1,0 +1,261 @@
+/**
+ * Images: upload, read, list, update, delete. Guards run cheapest first, nothing is stored until the
+ * bytes are proven to be an acceptable image, and the blob is durable before its row exists.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Account, VariantRepository } from '../accounts/model.js';
+import type { PurgeBus } from '../cache/purge-bus.js';
+import { errors } from '../errors.js';
+import { limits } from '../limits.js';
+import type { BlobStore } from '../storage/blobs/blob-store.js';
+import type { Clock } from '../util/clock.js';
+import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
+import { isGeneratedIdShape, validateCustomId } from './custom-id.js';
+import { imageView, type ImageView } from './image-view.js';
+import { inspectImage, type InspectedImage } from './inspect.js';
+import { validateMetadata } from './metadata.js';
+import { DuplicateImageError, type ImagePatch, type ImageRecord, type ImageRepository, type JsonObject, type KeysetQuery, type MetaFilter } from './model.js';
+
+export interface UploadFile {
+  bytes: Buffer;
+  filename: string | undefined;
+  contentType: string | undefined;
+}
+
+export interface UploadInput {
+  file?: UploadFile;
+  url?: string;
+  id?: string;
+  metadata?: JsonObject;
+  requireSignedURLs?: boolean;
+  creator?: string;
+}
+
+export interface UpdateInput {
+  creator?: string;
+  metadata?: JsonObject;
+  requireSignedURLs?: boolean;
+}
+
+export interface FetchedFile {
+  bytes: Buffer;
+  contentType: string | undefined;
+  filename: string;
+}
+
+export type SourceFetcher = (url: string) => Promise<FetchedFile>;
+
+export interface ImageServiceDeps {
+  images: ImageRepository;
+  variants: VariantRepository;
+  blobs: BlobStore;
+  purge: PurgeBus;
+  clock: Clock;
+  fetchSource: SourceFetcher;
+  /** Base of delivery URLs; read per call because it is known only once the server listens. */
+  deliveryBase: () => string;
+  imageQuota: number;
+  /** Bounds concurrent full decodes of uploads (each may hold up to 100 MP). */
+  inspectQueue: BoundedQueue;
+}
+
+export class ImageService {
+  constructor(private readonly deps: ImageServiceDeps) {}
+
+  async upload(account: Account, input: UploadInput): Promise<ImageView> {
+    const { images, blobs } = this.deps;
+    if (input.file && input.url) throw errors.badRequest('Send either a file or a url, not both');
+    if (!input.file && !input.url) throw errors.badRequest('An upload needs a file (multipart field "file") or a url');
+    const fields = this.validateFields(input);
+    if (fields.id !== undefined && (await images.find(account.id, fields.id))) throw errors.alreadyExists('Image with this custom ID');
+    await this.checkQuota(account);
+
+    const source = input.file ?? (await this.deps.fetchSource(input.url!));
+    const inspected = await this.inspect(source.bytes, source.contentType);
+    const record = this.newRecord(account, fields, inspected, source.filename, false);
+    record.blobKey = newBlobKey(account.id);
+
+    await blobs.put(record.blobKey, source.bytes, inspected.contentType);
+    try {
+      await images.insert(record);
+    } catch (err) {
+      await blobs.delete(record.blobKey);
+      if (err instanceof DuplicateImageError) throw errors.alreadyExists('Image with this custom ID');
+      throw err;
+    }
+    return this.view(account, record);
+  }
+
+  async get(account: Account, id: string): Promise<ImageView> {
+    return this.view(account, await this.find(account, id));
+  }
+
+  async find(account: Account, id: string): Promise<ImageRecord> {
+    const record = await this.deps.images.find(account.id, id);
+    if (!record) throw errors.imageNotFound();
+    return record;
+  }
+
+  async update(account: Account, id: string, input: UpdateInput): Promise<ImageView> {
+    const current = await this.find(account, id);
+    const patch: ImagePatch = {};
+    if (input.creator !== undefined) patch.creator = validateCreator(input.creator);
+    if (input.metadata !== undefined) patch.meta = validateMetadata(input.metadata);
+    if (input.requireSignedURLs !== undefined) {
+      if (input.requireSignedURLs && !isGeneratedIdShape(id)) throw errors.customIdWithSignedUrls();
+      patch.requireSignedURLs = input.requireSignedURLs;
+    }
+    const accessChanged = patch.requireSignedURLs !== undefined && patch.requireSignedURLs !== current.requireSignedURLs;
+    const updated = await this.deps.images.update(account.id, id, patch, accessChanged);
+    if (!updated) throw errors.imageNotFound();
+    // Access control changed: every cached copy goes before the API call returns.
+    if (accessChanged) await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
+    return this.view(account, updated);
+  }
+
+  async delete(account: Account, id: string): Promise<void> {
+    // Row first, then the blob: a crash in between leaves a stray blob (swept), never a row without bytes.
+    const removed = await this.deps.images.remove(account.id, id);
+    if (!removed) throw errors.imageNotFound();
+    await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
+    if (removed.blobKey) await this.deps.blobs.delete(removed.blobKey);
+  }
+
+  async listPage(account: Account, query: { page: number; perPage: number; creator: string | null | undefined }): Promise<ImageView[]> {
+    const records = await this.deps.images.listPage(account.id, {
+      offset: (query.page - 1) * query.perPage,
+      limit: query.perPage,
+      creator: query.creator,
+    });
+    return this.views(account, records);
+  }
+
+  async listAfter(
+    account: Account,
+    query: { continuationToken: string | undefined; perPage: number; order: 'asc' | 'desc'; creator: string | null | undefined; filters: MetaFilter[] },
+  ): Promise<{ images: ImageView[]; continuationToken: string | null }> {
+    const keyset: KeysetQuery = {
+      after: query.continuationToken === undefined ? undefined : parseContinuationToken(query.continuationToken),
+      order: query.order,
+      limit: query.perPage + 1,
+      creator: query.creator,
+      filters: query.filters,
+    };
+    const records = await this.deps.images.listKeyset(account.id, keyset);
+    const more = records.length > query.perPage;
+    const page = more ? records.slice(0, query.perPage) : records;
+    return { images: await this.views(account, page), continuationToken: more ? page[page.length - 1]!.sortKey : null };
+  }
+
+  async stats(account: Account): Promise<{ count: { allowed: number; current: number } }> {
+    return { count: { allowed: this.deps.imageQuota, current: await this.deps.images.count(account.id) } };
+  }
+
+  /** The original bytes and their type. */
+  async original(account: Account, id: string): Promise<{ bytes: Buffer; contentType: string; record: ImageRecord }> {
+    const record = await this.find(account, id);
+    if (record.draft || !record.blobKey) throw errors.imageNotFound();
+    const bytes = await this.deps.blobs.get(record.blobKey);
+    if (!bytes) throw new Error(`blob ${record.blobKey} of image ${account.id}/${id} is missing`);
+    return { bytes, contentType: record.contentType ?? 'application/octet-stream', record };
+  }
+
+  private async inspect(bytes: Buffer, contentType: string | undefined): Promise<InspectedImage> {
+    try {
+      return await this.deps.inspectQueue.run(() => inspectImage(bytes, contentType));
+    } catch (err) {
+      if (err instanceof QueueFullError) throw errors.busy(2);
+      throw err;
+    }
+  }
+
+  private validateFields(input: UploadInput) {
+    const id = input.id === undefined ? undefined : validateCustomId(input.id);
+    if (id !== undefined && input.requireSignedURLs) throw errors.customIdWithSignedUrls();
+    return {
+      id,
+      meta: input.metadata === undefined ? {} : validateMetadata(input.metadata),
+      requireSignedURLs: input.requireSignedURLs ?? false,
+      creator: input.creator === undefined ? null : validateCreator(input.creator),
+    };
+  }
+
+  private async checkQuota(account: Account): Promise<void> {
+    if ((await this.deps.images.count(account.id)) >= this.deps.imageQuota) throw errors.quotaExceeded(this.deps.imageQuota);
+  }
+
+  private newRecord(
+    account: Account,
+    fields: ReturnType<ImageService['validateFields']>,
+    inspected: InspectedImage,
+    filename: string | undefined,
+    draft: boolean,
+  ): ImageRecord {
+    const now = this.deps.clock.now();
+    return {
+      accountId: account.id,
+      id: fields.id ?? newImageId(),
+      filename: cleanFilename(filename),
+      creator: fields.creator,
+      meta: fields.meta,
+      requireSignedURLs: fields.requireSignedURLs,
+      uploadedMs: now,
+      sortKey: newSortKey(now),
+      draft,
+      draftExpiresMs: null,
+      blobKey: null,
+      contentType: inspected.contentType,
+      format: inspected.format,
+      bytes: inspected.bytes,
+      width: inspected.width,
+      height: inspected.height,
+      frames: inspected.frames,
+      version: 1,
+    };
+  }
+
+  private async views(account: Account, records: ImageRecord[]): Promise<ImageView[]> {
+    const names = await this.variantNames(account);
+    return records.map((r) => imageView(r, this.deps.deliveryBase(), account.hash, names));
+  }
+
+  private async view(account: Account, record: ImageRecord): Promise<ImageView> {
+    return (await this.views(account, [record]))[0]!;
+  }
+
+  private async variantNames(account: Account): Promise<string[]> {
+    return (await this.deps.variants.list(account.id)).map((v) => v.id);
+  }
+}
+
+/** Cloudflare-looking generated ids: a UUID ending in "00". Custom ids can never be UUID-shaped. */
+export const newImageId = (): string => randomUUID().slice(0, -2) + '00';
+
+/** 13-digit upload time + 8 hex: unique, ordered by time, short enough to be the continuation token. */
+export const newSortKey = (nowMs: number): string => String(nowMs).padStart(13, '0') + randomBytes(4).toString('hex');
+
+const sortKeyPattern = /^\d{13}[0-9a-f]{8}$/;
+
+function parseContinuationToken(token: string): string {
+  if (!sortKeyPattern.test(token)) throw errors.badRequest('Invalid continuation_token: pass the value returned by the previous page', { pointer: '/continuation_token' });
+  return token;
+}
+
+export const newBlobKey = (accountId: string): string => {
+  const uuid = randomUUID();
+  return `${accountId}/${uuid.slice(0, 2)}/${uuid}`;
+};
+
+function validateCreator(creator: string): string | null {
+  if ([...creator].length > limits.maxCreatorLength) {
+    throw errors.badRequest(`creator is longer than ${limits.maxCreatorLength} characters`, { pointer: '/creator' });
+  }
+  return creator === '' ? null : creator;
+}
+
+function cleanFilename(name: string | undefined): string {
+  // Keep what the client sent (Cloudflare echoes it), minus path parts and control characters.
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return [...(base || 'image')].slice(0, limits.maxFilenameLength).join('');
+}
+

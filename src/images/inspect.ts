@@ -1,0 +1,82 @@
+/**
+ * Decides whether uploaded bytes are an image Pictor accepts, before anything is stored.
+ * Guards run cheapest first: magic bytes, declared type, header dimensions (pixel bombs are refused
+ * without decoding), then a full decode at reduced size that catches truncated and corrupt files.
+ */
+import sharp from 'sharp';
+import { errors } from '../errors.js';
+import { limits } from '../limits.js';
+import type { ImageFormat } from './model.js';
+import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
+
+export interface InspectedImage {
+  format: ImageFormat;
+  contentType: string;
+  width: number;
+  /** Height of one frame. */
+  height: number;
+  frames: number;
+  bytes: number;
+}
+
+const supportedList = 'JPEG, PNG, GIF, WebP, SVG, AVIF or HEIC';
+
+export async function inspectImage(bytes: Buffer, declaredType?: string): Promise<InspectedImage> {
+  const format = sniffFormat(bytes);
+  if (!format) throw errors.unsupportedImage(`The uploaded file is not a supported image: expected ${supportedList}`);
+  if (!declaredTypeMatches(declaredType, format)) {
+    throw errors.unsupportedImage(`The upload declares content-type ${declaredType} but the file is ${mimeOf[format]}`);
+  }
+
+  const meta = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata().catch(() => {
+    throw corrupt(format);
+  });
+  const width = meta.width ?? 0;
+  const frames = meta.pages ?? 1;
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  if (width < 1 || height < 1) throw corrupt(format);
+
+  if (format !== 'svg') {
+    checkDimensions(width, height, frames);
+    await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
+  }
+  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length };
+}
+
+function checkDimensions(width: number, height: number, frames: number): void {
+  if (width > limits.maxSidePx || height > limits.maxSidePx) {
+    throw errors.badRequest(`Image is ${width}x${height} px; the maximum is ${limits.maxSidePx} px per side`);
+  }
+  const pixels = width * height * frames;
+  if (pixels > limits.maxPixels) {
+    const what = frames > 1 ? `${frames} frames of ${width}x${height} px total` : `${width}x${height} px is`;
+    throw errors.badRequest(`Image too large: ${what} ${(pixels / 1e6).toFixed(1)} megapixels; the maximum is ${limits.maxPixels / 1e6} megapixels`);
+  }
+}
+
+const corrupt = (format: ImageFormat) =>
+  errors.badRequest(`The ${format.toUpperCase()} image could not be decoded: the file is truncated or corrupt`);
+
+/** Decodes every pixel (at reduced size where the codec allows), failing on truncation or errors. */
+async function decodeWithSharp(bytes: Buffer, format: ImageFormat): Promise<void> {
+  try {
+    await sharp(bytes, { animated: true, failOn: 'error', limitInputPixels: limits.maxPixels, sequentialRead: true })
+      .resize({ width: 64, height: 64, fit: 'inside' })
+      .raw()
+      .toBuffer();
+  } catch {
+    throw corrupt(format);
+  }
+  // libnsgif tolerates a missing trailer (browsers show partial GIFs); a complete GIF ends with 0x3B.
+  if (format === 'gif' && bytes[bytes.length - 1] !== 0x3b) throw corrupt(format);
+}
+
+/** sharp's prebuilt libheif has no HEVC decoder; heic-decode (libheif compiled to wasm) does. */
+async function decodeHevc(bytes: Buffer): Promise<void> {
+  const { default: decode } = await import('heic-decode');
+  try {
+    await decode({ buffer: bytes });
+  } catch {
+    throw corrupt('heic');
+  }
+}

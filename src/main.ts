@@ -1,0 +1,58 @@
+/** CLI entry: `pictor [serve]`, `pictor accounts create`, `pictor tokens create`, `pictor users create`, `pictor config`. */
+import { parseArgs } from 'node:util';
+import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError } from './cli/admin.js';
+import { serve } from './cli/serve.js';
+import { isConfigError, loadConfig } from './config.js';
+
+const usage = `Usage:
+  pictor [serve]                                   run the server (configuration from the environment)
+  pictor accounts create [--id <32 hex>] [--name <name>]
+  pictor tokens create --account <id> [--read-only]
+  pictor users create --email <email> --account <id>
+  pictor config                                    print every setting with its default`;
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      account: { type: 'string' },
+      email: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = positionals.join(' ') || 'serve';
+  if (values.help) return void console.log(usage);
+  if (command === 'config') return printConfig();
+  const config = loadConfig();
+  const need = (name: 'account' | 'email') => {
+    const value = values[name];
+    if (!value) throw new UsageError(`--${name} is required`);
+    return value;
+  };
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'accounts create':
+      if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw new UsageError('--id must be 32 lowercase hex characters');
+      return createAccountCommand(config, { id: values.id, name: values.name });
+    case 'tokens create':
+      return createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
+    case 'users create':
+      return createUserCommand(config, { email: need('email'), account: need('account') });
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || isConfigError(err) || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    console.error(`pictor: ${(err as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});
