@@ -1,0 +1,179 @@
+/** Every images endpoint driven through the official `cloudflare` SDK against a real Pictor. */
+import { toFile } from 'cloudflare';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as images from '../helpers/images.js';
+import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
+import { startPictor, type TestPictor } from '../helpers/pictor.js';
+
+let pictor: TestPictor;
+let origin: OriginServer;
+let photo: Buffer;
+
+beforeAll(async () => {
+  photo = await images.jpeg(400, 300);
+  origin = await startOrigin({ '/pics/remote%20photo.png': { body: await images.png(50, 40), type: 'image/png' } });
+  pictor = await startPictor({ env: { PICTOR_URL_UPLOAD_ALLOW: '127.0.0.1' } });
+});
+
+afterAll(async () => {
+  await pictor?.close();
+  await origin?.close();
+});
+
+const account = () => ({ account_id: pictor.accountId });
+
+describe('images via the cloudflare SDK', () => {
+  it('uploads a file with metadata and a custom id, and returns the Cloudflare image object', async () => {
+    const image = await pictor.client.images.v1.create({
+      ...account(),
+      file: await toFile(photo, 'cat.jpg', { type: 'image/jpeg' }),
+      id: 'albums/2024/cat',
+      metadata: { key: 'value', n: 1 },
+      creator: 'user-1',
+    });
+    expect(Object.keys(image).sort()).toEqual(['creator', 'filename', 'id', 'meta', 'requireSignedURLs', 'uploaded', 'variants']);
+    expect(image).toMatchObject({
+      id: 'albums/2024/cat',
+      filename: 'cat.jpg',
+      creator: 'user-1',
+      // The SDK sends metadata[key] fields, whose values arrive as strings.
+      meta: { key: 'value', n: '1' },
+      requireSignedURLs: false,
+      variants: [`${pictor.origin}/${pictor.accountHash}/albums/2024/cat/public`],
+    });
+    expect(image.uploaded).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('accepts metadata as one JSON field and requireSignedURLs as a string boolean', async () => {
+    const image = await pictor.client.images.v1.create({
+      ...account(),
+      file: await toFile(photo, 'private.jpg', { type: 'image/jpeg' }),
+      metadata: JSON.stringify({ nested: { a: [1, 2] }, flag: true }) as unknown as object,
+      requireSignedURLs: true,
+    });
+    expect(image.meta).toEqual({ nested: { a: [1, 2] }, flag: true });
+    expect(image.requireSignedURLs).toBe(true);
+    expect(image.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{10}00$/);
+  });
+
+  it('uploads by URL from an origin server, taking the filename from the URL', async () => {
+    const image = await pictor.client.images.v1.create({ ...account(), url: origin.url('/pics/remote%20photo.png') });
+    expect(image.filename).toBe('remote photo.png');
+    const blob = await pictor.client.images.v1.blobs.get(image.id!, account());
+    expect(blob.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await blob.arrayBuffer())).metadata()).width).toBe(50);
+  });
+
+  it('gets an image, custom ids with "/" percent-encoded by the SDK', async () => {
+    const image = await pictor.client.images.v1.get('albums/2024/cat', account());
+    expect(image.id).toBe('albums/2024/cat');
+    expect(image.meta).toEqual({ key: 'value', n: '1' });
+  });
+
+  it('downloads the original bytes unchanged', async () => {
+    const res = await pictor.client.images.v1.blobs.get('albums/2024/cat', account());
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await res.arrayBuffer()).equals(photo)).toBe(true);
+  });
+
+  it('edits metadata, creator and requireSignedURLs', async () => {
+    const uploaded = await pictor.client.images.v1.create({ ...account(), file: await toFile(photo, 'e.jpg') });
+    const edited = await pictor.client.images.v1.edit(uploaded.id!, {
+      ...account(),
+      metadata: { replaced: 'yes' },
+      creator: 'editor',
+      requireSignedURLs: true,
+    });
+    expect(edited).toMatchObject({ id: uploaded.id, meta: { replaced: 'yes' }, creator: 'editor', requireSignedURLs: true });
+    const again = await pictor.client.images.v1.get(uploaded.id!, account());
+    expect(again).toMatchObject({ meta: { replaced: 'yes' }, creator: 'editor', requireSignedURLs: true });
+  });
+
+  it('deletes an image, after which it is 404 with code 5404', async () => {
+    const uploaded = await pictor.client.images.v1.create({ ...account(), file: await toFile(photo, 'd.jpg') });
+    expect(await pictor.client.images.v1.delete(uploaded.id!, account())).toEqual({});
+    const err = await pictor.client.images.v1.get(uploaded.id!, account()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as { status: number }).status).toBe(404);
+    expect((err as { errors: Array<{ code: number }> }).errors[0]!.code).toBe(5404);
+    const again = await pictor.client.images.v1.delete(uploaded.id!, account()).catch((e: unknown) => e);
+    expect((again as { status: number }).status).toBe(404);
+  });
+});
+
+describe('listing and stats via the SDK', () => {
+  let listed: TestPictor;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    listed = await startPictor();
+    const file = await images.jpeg(32, 24);
+    for (let i = 0; i < 25; i++) {
+      const image = await listed.client.images.v1.create({
+        account_id: listed.accountId,
+        file: await toFile(file, `img-${i}.jpg`),
+        id: `list/${String(i).padStart(2, '0')}`,
+        creator: i % 5 === 0 ? 'fifth' : undefined,
+        metadata: JSON.stringify({ index: i, parity: i % 2 === 0 ? 'even' : 'odd', tags: { hot: i < 3 } }) as unknown as object,
+      });
+      ids.push(image.id!);
+    }
+  });
+  afterAll(async () => listed?.close());
+
+  it('counts images in stats', async () => {
+    expect(await listed.client.images.v1.stats.get({ account_id: listed.accountId })).toEqual({ count: { allowed: 100000, current: 25 } });
+  });
+
+  it('pages through v1 with page/per_page', async () => {
+    const seen: string[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const res = await listed.client.images.v1.list({ account_id: listed.accountId, page, per_page: 10 });
+      const result = (res as unknown as { result: { images: Array<{ id: string }> } }).result;
+      seen.push(...result.images.map((i) => i.id));
+    }
+    expect(seen).toEqual(ids);
+  });
+
+  it('walks v2 with continuation tokens, newest first and oldest first', async () => {
+    for (const order of ['desc', 'asc'] as const) {
+      const seen: string[] = [];
+      let token: string | null | undefined;
+      do {
+        const page = await listed.client.images.v2.list({
+          account_id: listed.accountId,
+          per_page: 10,
+          sort_order: order,
+          ...(token ? { continuation_token: token } : {}),
+        });
+        seen.push(...(page.images ?? []).map((i) => i.id!));
+        token = page.continuation_token;
+      } while (token);
+      expect(seen).toEqual(order === 'asc' ? ids : [...ids].reverse());
+    }
+  });
+
+  it('filters v2 by creator and by metadata', async () => {
+    const byCreator = await listed.client.images.v2.list({ account_id: listed.accountId, creator: 'fifth', sort_order: 'asc' });
+    expect(byCreator.images!.map((i) => i.id)).toEqual(['list/00', 'list/05', 'list/10', 'list/15', 'list/20']);
+
+    const even = await listed.client.images.v2.list({ account_id: listed.accountId, sort_order: 'asc', meta: { 'parity[eq]': 'even', 'index[lt:number]': '7' } } as never);
+    expect(even.images!.map((i) => i.id)).toEqual(['list/00', 'list/02', 'list/04', 'list/06']);
+
+    const hot = await listed.client.images.v2.list({ account_id: listed.accountId, sort_order: 'asc', meta: { 'tags.hot[eq:boolean]': 'true' } } as never);
+    expect(hot.images!.map((i) => i.id)).toEqual(['list/00', 'list/01', 'list/02']);
+
+    const some = await listed.client.images.v2.list({ account_id: listed.accountId, sort_order: 'desc', meta: { 'index[in:number]': '3|11|24' } } as never);
+    expect(some.images!.map((i) => i.id)).toEqual(['list/24', 'list/11', 'list/03']);
+  });
+
+  it('refuses an unsupported operator and too many filters with Cloudflare\'s messages', async () => {
+    const bad = await listed.client.images.v2.list({ account_id: listed.accountId, meta: { 'a[not-eq]': 'x' } } as never).catch((e: unknown) => e);
+    expect((bad as { status: number }).status).toBe(400);
+    expect((bad as { errors: unknown[] }).errors).toEqual([{ code: 5400, message: "Unsupported metadata filter operator: 'not-eq'" }]);
+    const meta = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}[eq]`, 'x']));
+    const many = await listed.client.images.v2.list({ account_id: listed.accountId, meta } as never).catch((e: unknown) => e);
+    expect((many as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('Too many metadata filters: 6 provided, maximum 5 allowed');
+  });
+});

@@ -1,0 +1,47 @@
+/** Test images generated with sharp (plus a committed HEIC, which nothing here can encode). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+/** A smooth gradient with some structure, so codecs behave as on photos rather than on noise. */
+function gradient(width: number, height: number, channels: 3 | 4 = 3): Buffer {
+  const data = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * channels;
+      data[i] = (x * 255) / Math.max(1, width - 1);
+      data[i + 1] = (y * 255) / Math.max(1, height - 1);
+      data[i + 2] = ((x + y) * 7) % 256;
+      if (channels === 4) data[i + 3] = x < width / 2 ? 255 : 96;
+    }
+  }
+  return data;
+}
+
+const raw = (width: number, height: number, channels: 3 | 4 = 3) =>
+  sharp(gradient(width, height, channels), { raw: { width, height, channels } });
+
+export const jpeg = (width = 320, height = 240) => raw(width, height).jpeg({ quality: 85 }).toBuffer();
+export const png = (width = 320, height = 240) => raw(width, height, 4).png().toBuffer();
+export const webp = (width = 320, height = 240) => raw(width, height).webp().toBuffer();
+export const avif = (width = 64, height = 48) => raw(width, height).avif({ effort: 0 }).toBuffer();
+
+/** Solid-colour image of any size, cheap to encode even when huge. */
+export const solid = (width: number, height: number, format: 'png' | 'jpeg' = 'png') =>
+  sharp({ create: { width, height, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+    [format]()
+    .toBuffer();
+
+/** Animated GIF: `frames` frames of width×height. */
+export async function animatedGif(width = 64, height = 48, frames = 3): Promise<Buffer> {
+  const strip = Buffer.concat(Array.from({ length: frames }, () => gradient(width, height)));
+  return sharp(strip, { raw: { width, height: height * frames, channels: 3 } }).gif({ loop: 0 }).toBuffer();
+}
+
+export const svg = (extra = '') =>
+  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80" viewBox="0 0 120 80"><rect width="120" height="80" fill="#36c"/>${extra}</svg>`);
+
+export const heic = () => fs.readFileSync(path.join(fixtures, 'red-64x48.heic'));
