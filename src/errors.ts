@@ -53,7 +53,7 @@ export const errors = {
   // --- upload by URL: the source fetch (messages name only what the user supplied) ---
   invalidSourceUrl: () => new ImagesError(5400, 400, 'The url must be an absolute http:// or https:// URL'),
   unsupportedProtocol: (protocol: string) =>
-    new ImagesError(5454, 400, `Unsupported protocol ${protocol} in url: only http: and https: can be fetched`),
+    new ImagesError(5454, 400, `Unsupported protocol "${protocol}" in url: only http and https URLs can be fetched`),
   sourceRefused: (reason: string, cause?: unknown) =>
     new ImagesError(5400, 400, `The url is not allowed: ${reason}`, { cause }),
   sourceFetchFailed: (reason: string, cause?: unknown) =>

@@ -36,6 +36,8 @@ export interface FetchedSource {
 }
 
 export async function fetchSource(url: string, options: FetchSourceOptions): Promise<FetchedSource> {
+  // Outside the try: a malformed allow-list is a configuration error, not the user's fetch failing.
+  const policy = createAddressPolicy(options.allow);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -46,13 +48,13 @@ export async function fetchSource(url: string, options: FetchSourceOptions): Pro
   options.signal?.addEventListener('abort', cancel, { once: true });
   try {
     options.signal?.throwIfAborted();
-    const hops: Hops = {
-      policy: createAddressPolicy(options.allow),
+    const context: FetchContext = {
+      policy,
       resolve: options.lookup ?? dns.lookup,
       maxRedirects: options.maxRedirects,
       signal: controller.signal,
     };
-    const { response, url: finalUrl } = await followRedirects(parseSourceUrl(url), hops);
+    const { response, url: finalUrl } = await followRedirects(parseSourceUrl(url), context);
     checkStatus(response);
     checkDeclaredLength(response, options.maxBytes);
     const bytes = await readCappedBody(response, options.maxBytes);
@@ -75,7 +77,7 @@ export async function fetchSource(url: string, options: FetchSourceOptions): Pro
   }
 }
 
-interface Hops {
+interface FetchContext {
   policy: AddressPolicy;
   resolve: LookupFunction;
   maxRedirects: number;
@@ -84,21 +86,21 @@ interface Hops {
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-async function followRedirects(start: URL, hops: Hops): Promise<{ response: IncomingMessage; url: URL }> {
+async function followRedirects(start: URL, context: FetchContext): Promise<{ response: IncomingMessage; url: URL }> {
   let url = start;
   let authorization = basicAuthorization(start);
   for (let redirects = 0; ; redirects += 1) {
     const redirected = redirects > 0;
-    checkTarget(url, hops.policy, redirected);
-    const response = await get(url, authorization, hops).catch((error: unknown) => {
+    checkTarget(url, context.policy, redirected);
+    const response = await get(url, authorization, context).catch((error: unknown) => {
       if (!(error instanceof AddressRefusedError)) throw error;
       throw errors.sourceRefused(`${subject(url, redirected, 'resolves to')} ${error.refusal}`, error);
     });
     const location = redirectStatuses.has(response.statusCode ?? 0) ? response.headers.location : undefined;
     if (location === undefined) return { response, url };
     response.destroy();
-    if (redirects === hops.maxRedirects) {
-      throw errors.sourceFetchFailed(`it redirected more than ${hops.maxRedirects} times`);
+    if (redirects === context.maxRedirects) {
+      throw errors.sourceFetchFailed(`it redirected more than ${context.maxRedirects} times`);
     }
     const next = parseRedirect(location, url);
     // Credentials were given for one origin; a redirect elsewhere must not receive them.
@@ -146,7 +148,7 @@ const requestHeaders = {
   'user-agent': 'Pictor (upload by URL)',
 };
 
-function get(url: URL, authorization: string | undefined, hops: Hops): Promise<IncomingMessage> {
+function get(url: URL, authorization: string | undefined, context: FetchContext): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request({
       hostname: hostOf(url),
@@ -155,8 +157,8 @@ function get(url: URL, authorization: string | undefined, hops: Hops): Promise<I
       headers: authorization ? { ...requestHeaders, authorization } : requestHeaders,
       // A fresh connection per hop: a pooled socket would skip the dial-time address check.
       agent: false,
-      lookup: guardedLookup(hops.policy, hops.resolve),
-      signal: hops.signal,
+      lookup: guardedLookup(context.policy, context.resolve),
+      signal: context.signal,
     });
     request.on('response', resolve);
     request.on('error', reject);
@@ -210,7 +212,7 @@ function describeConnectionError(error: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') return 'the host name could not be resolved';
   if (code === 'ECONNREFUSED') return 'the connection was refused';
   if (code.startsWith('Z_')) return 'the compressed body could not be decoded';
-  if (/CERT|SIGNATURE|TLS|SSL/.test(code)) return 'the TLS handshake failed or the certificate could not be verified';
+  if (code === 'EPROTO' || /CERT|SIGNATURE|TLS|SSL/.test(code)) return 'the TLS handshake failed or the certificate could not be verified';
   if (code === 'ECONNRESET') return 'the connection was closed before the image was received';
   return 'the connection failed';
 }
