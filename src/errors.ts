@@ -60,7 +60,7 @@ export const errors = {
     new ImagesError(5400, 400, `Could not fetch the image from the url: ${reason}`, { cause }),
   sourceTooLarge: (limitBytes: number) =>
     new ImagesError(5413, 413, `The image at the url exceeds the limit of ${limitBytes} bytes`),
-  // 400 rather than 408: SDKs retry 408, and retrying a slow origin only triples the wait.
+  // 400 rather than 408: the cloudflare SDK retries 408, and retrying a slow origin only multiplies the wait.
   sourceTimeout: (timeoutMs: number) =>
     new ImagesError(5400, 400, `Fetching the image from the url took longer than ${timeoutMs} ms`),
   // --- resources ---
