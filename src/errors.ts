@@ -14,6 +14,8 @@ export interface ImagesErrorOptions {
   errorChain?: ErrorChainItem[];
   /** JSON pointer to the offending field, as Cloudflare's `source.pointer`. */
   pointer?: string;
+  /** Internal detail for the log only (e.g. the address a host resolved to); never sent. */
+  cause?: unknown;
 }
 
 export class ImagesError extends Error {
@@ -23,7 +25,7 @@ export class ImagesError extends Error {
     message: string,
     readonly options: ImagesErrorOptions = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ImagesError';
   }
 }
@@ -48,6 +50,19 @@ export const errors = {
     }),
   customIdWithSignedUrls: () =>
     new ImagesError(5410, 400, 'Images with a custom ID cannot require signed URLs (requireSignedURLs)'),
+  // --- upload by URL: the source fetch (messages name only what the user supplied) ---
+  invalidSourceUrl: () => new ImagesError(5400, 400, 'The url must be an absolute http:// or https:// URL'),
+  unsupportedProtocol: (protocol: string) =>
+    new ImagesError(5454, 400, `Unsupported protocol "${protocol}" in url: only http and https URLs can be fetched`),
+  sourceRefused: (reason: string, cause?: unknown) =>
+    new ImagesError(5400, 400, `The url is not allowed: ${reason}`, { cause }),
+  sourceFetchFailed: (reason: string, cause?: unknown) =>
+    new ImagesError(5400, 400, `Could not fetch the image from the url: ${reason}`, { cause }),
+  sourceTooLarge: (limitBytes: number) =>
+    new ImagesError(5413, 413, `The image at the url exceeds the limit of ${limitBytes} bytes`),
+  // 400 rather than 408: the cloudflare SDK retries 408, and retrying a slow origin only multiplies the wait.
+  sourceTimeout: (timeoutMs: number) =>
+    new ImagesError(5400, 400, `Fetching the image from the url took longer than ${timeoutMs} ms`),
   // --- resources ---
   imageNotFound: () => new ImagesError(5404, 404, 'Image not found'),
   variantNotFound: () => new ImagesError(5401, 404, 'Variant not found'),
