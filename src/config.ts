@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { createAddressPolicy } from './images/address-policy.js';
 
 export interface Config {
   host: string;
@@ -168,7 +169,15 @@ const settings: Setting<keyof Config>[] = [
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
     defaultText: 'empty',
-    parse: (raw) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean) },
+    parse: (raw) => {
+      const entries = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      try {
+        createAddressPolicy(entries);
+      } catch (err) {
+        throw new ConfigError(`PICTOR_URL_UPLOAD_ALLOW: ${(err as Error).message}`);
+      }
+      return entries;
+    } },
   { key: 'urlUploadTimeoutMs', env: 'PICTOR_URL_UPLOAD_TIMEOUT_MS', doc: 'Total time allowed to fetch an upload-by-URL source.', defaultText: '`15000`',
     parse: int('PICTOR_URL_UPLOAD_TIMEOUT_MS', 15_000, 100, 600_000) },
   { key: 'urlUploadMaxRedirects', env: 'PICTOR_URL_UPLOAD_MAX_REDIRECTS', doc: 'Redirects followed when fetching an upload-by-URL source.', defaultText: '`5`',

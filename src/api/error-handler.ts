@@ -55,6 +55,8 @@ export function apiErrorHandler(err: unknown, request: FastifyRequest, reply: Fa
     return;
   }
   if (known.status >= 500) request.log.error({ err }, 'server error');
+  // Internal detail (resolved addresses, OS errors) goes to the log only, never to the client.
+  else if (known.cause !== undefined) request.log.warn({ code: known.code, cause: known.cause }, known.message);
   reply.headers(known.options.headers ?? {});
   void reply.code(known.status).type('application/json').send(failure(known));
 }

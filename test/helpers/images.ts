@@ -35,10 +35,10 @@ export const solid = (width: number, height: number, format: 'png' | 'jpeg' = 'p
     [format]()
     .toBuffer();
 
-/** Animated GIF: `frames` frames of width×height. */
+/** Animated GIF: `frames` distinct frames of width×height (identical frames would be merged by the encoder). */
 export async function animatedGif(width = 64, height = 48, frames = 3): Promise<Buffer> {
-  const strip = Buffer.concat(Array.from({ length: frames }, () => gradient(width, height)));
-  return sharp(strip, { raw: { width, height: height * frames, channels: 3 } }).gif({ loop: 0 }).toBuffer();
+  const strip = Buffer.concat(Array.from({ length: frames }, (_, i) => gradient(width, height).map((v) => (v + i * 40) % 256)));
+  return sharp(strip, { raw: { width, height: height * frames, channels: 3, pageHeight: height } }).gif({ loop: 0 }).toBuffer();
 }
 
 export const svg = (extra = '') =>

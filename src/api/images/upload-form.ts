@@ -5,6 +5,7 @@
  */
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { errors } from '../../errors.js';
 import { limits } from '../../limits.js';
 import type { UploadInput } from '../../images/image-service.js';
@@ -17,15 +18,25 @@ export function parseBooleanField(name: string, value: string): boolean {
   throw errors.badRequest(`${name} must be true or false, got "${value}"`, { pointer: `/${name}` });
 }
 
-async function readCapped(stream: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size > max) throw errors.fileTooLarge(max);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+/**
+ * Reads the file part. busboy stops delivering data at the size limit but keeps the part open
+ * until the client finishes sending, which for an endless body is never: so refuse on 'limit'.
+ */
+function readFilePart(file: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    file.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+    });
+    file.once('limit', () => {
+      reject(errors.fileTooLarge(max));
+      file.destroy();
+    });
+    file.once('error', reject);
+    file.once('end', () => (file.truncated ? reject(errors.fileTooLarge(max)) : resolve(Buffer.concat(chunks, size))));
+  });
 }
 
 /** Rejects, before reading a byte of body, a request whose declared size cannot fit the limit. */
@@ -59,7 +70,7 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
         part.file.resume();
         throw errors.badRequest(`Unexpected file in field "${part.fieldname}": ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
       }
-      form.file = { bytes: await readCapped(part.file, limits.maxFileBytes), filename: part.filename, contentType: part.mimetype };
+      form.file = { bytes: await readFilePart(part.file, limits.maxFileBytes), filename: part.filename, contentType: part.mimetype };
       continue;
     }
     const value = String(part.value ?? '');
