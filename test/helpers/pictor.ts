@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Cloudflare from 'cloudflare';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import type { ApiApp } from '../../src/api/types.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
@@ -35,7 +35,7 @@ export function tempDir(prefix = 'pictor-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startPictor(options: { env?: Record<string, string>; overrides?: ServiceOverrides } = {}): Promise<TestPictor> {
+export async function startPictor(options: { env?: Record<string, string>; overrides?: ServiceOverrides; app?: AppOptions } = {}): Promise<TestPictor> {
   const dataDir = tempDir();
   const config = configFrom({
     PICTOR_DATA_DIR: dataDir,
@@ -47,7 +47,7 @@ export async function startPictor(options: { env?: Record<string, string>; overr
   });
   const services = await createServices(config, options.overrides);
   const { account } = await bootstrap(services, config);
-  const app = await buildApp(services);
+  const app = await buildApp(services, options.app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   if (!config.deliveryUrl) services.urls.delivery = origin;
