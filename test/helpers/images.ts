@@ -45,3 +45,30 @@ export const svg = (extra = '') =>
   Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80" viewBox="0 0 120 80"><rect width="120" height="80" fill="#36c"/>${extra}</svg>`);
 
 export const heic = () => fs.readFileSync(path.join(fixtures, 'red-64x48.heic'));
+
+const u24 = (v: number) => Buffer.from([v & 255, (v >> 8) & 255, (v >> 16) & 255]);
+function riffChunk(tag: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.write(tag, 0, 'latin1');
+  head.writeUInt32LE(data.length, 4);
+  return Buffer.concat([head, data, Buffer.alloc(data.length % 2)]);
+}
+
+/**
+ * An animated WebP whose frames are 1x1 px on a width×height canvas: a ~1 KB file that decodes to
+ * `frames` full canvases (an animation pixel bomb, or an exact-limit animation, built instantly).
+ */
+export async function sparseAnimatedWebp(width: number, height: number, frames: number): Promise<Buffer> {
+  const pixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#f00' } }).webp({ lossless: true }).toBuffer();
+  const frame = riffChunk('ANMF', Buffer.concat([u24(0), u24(0), u24(0), u24(0), u24(100), Buffer.from([0]), pixel.subarray(12)]));
+  const body = Buffer.concat([
+    Buffer.from('WEBP'),
+    riffChunk('VP8X', Buffer.concat([Buffer.from([0x02, 0, 0, 0]), u24(width - 1), u24(height - 1)])),
+    riffChunk('ANIM', Buffer.from([255, 255, 255, 255, 0, 0])),
+    ...Array.from({ length: frames }, () => frame),
+  ]);
+  const riff = Buffer.alloc(8);
+  riff.write('RIFF', 0, 'latin1');
+  riff.writeUInt32LE(body.length, 4);
+  return Buffer.concat([riff, body]);
+}
