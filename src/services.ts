@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { AccountService } from './accounts/account-service.js';
+import { DeliveryConfigService } from './accounts/delivery-config.js';
 import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
 import { LocalPurgeBus, type PurgeBus } from './cache/purge-bus.js';
 import type { Config } from './config.js';
@@ -15,7 +16,9 @@ import { openBlobStore } from './storage/blobs/open-blob-store.js';
 import { type Database, openDatabase } from './storage/database.js';
 import { KyselyImageRepository } from './storage/image-repository.js';
 import { KyselySigningKeyRepository, KyselyVariantRepository } from './storage/variant-repository.js';
+import { SigningKeyService } from './signing/key-service.js';
 import { BoundedQueue } from './util/bounded-queue.js';
+import { VariantService } from './variants/variant-service.js';
 import { type Clock, systemClock } from './util/clock.js';
 import { fetchSource } from './images/fetch-source.js';
 import { limits } from './limits.js';
@@ -31,6 +34,9 @@ export interface Services {
   signingKeyRepository: SigningKeyRepository;
   accounts: AccountService;
   images: ImageService;
+  variants: VariantService;
+  keys: SigningKeyService;
+  deliveryConfig: DeliveryConfigService;
   /** Public base URL of delivery; set once the listening port is known. */
   urls: { delivery: string };
   close(): Promise<void>;
@@ -70,6 +76,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     imageQuota: config.imageQuota,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
   });
+  const variants = new VariantService(variantRepository, purge, clock);
+  const keys = new SigningKeyService(signingKeyRepository, purge, clock);
+  const deliveryConfig = new DeliveryConfigService(accounts, purge);
   return {
     config,
     clock,
@@ -81,6 +90,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     signingKeyRepository,
     accounts,
     images,
+    variants,
+    keys,
+    deliveryConfig,
     urls,
     async close() {
       await purge.close();

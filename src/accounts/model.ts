@@ -31,8 +31,9 @@ export interface UserRecord {
 
 export interface VariantOptions {
   fit: 'scale-down' | 'contain' | 'cover' | 'crop' | 'pad';
-  width: number;
-  height: number;
+  /** Cloudflare's schema requires both; its docs also show width-only variants. */
+  width?: number;
+  height?: number;
   metadata: 'keep' | 'copyright' | 'none';
   browser_ttl?: number;
   [extra: string]: unknown;

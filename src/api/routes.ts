@@ -9,13 +9,39 @@ import { listImagesV2 } from './images/list-v2.js';
 import { imageStats } from './images/stats.js';
 import { updateImage } from './images/update.js';
 import { uploadImage } from './images/upload.js';
+import { deleteKey, listKeys, putKey } from './keys/routes.js';
+import { getConfig, patchConfig } from './config/routes.js';
 import type { ApiApp } from './types.js';
+import { createVariant } from './variants/create.js';
+import { deleteVariant } from './variants/delete.js';
+import { getVariant } from './variants/get.js';
+import { listVariants } from './variants/list.js';
+import { updateVariant } from './variants/update.js';
 import { verifyToken } from './user/verify-token.js';
 
 export function registerApiRoutes(app: ApiApp, services: Services): void {
   verifyToken(app, services);
   registerAccountScope(app, services, (scope) => {
-    for (const route of [uploadImage, listImagesV1, listImagesV2, imageStats, getImage, updateImage, deleteImage, getImageBlob]) {
+    for (const route of [
+      uploadImage,
+      listImagesV1,
+      listImagesV2,
+      imageStats,
+      getImage,
+      updateImage,
+      deleteImage,
+      getImageBlob,
+      listVariants,
+      createVariant,
+      getVariant,
+      updateVariant,
+      deleteVariant,
+      listKeys,
+      putKey,
+      deleteKey,
+      getConfig,
+      patchConfig,
+    ]) {
       route(scope, services);
     }
   });

@@ -1,0 +1,83 @@
+/** Named variants: the account's list, CRUD, and the purge an edit or delete triggers. */
+import { PUBLIC_VARIANT } from '../accounts/defaults.js';
+import { type Account, DuplicateVariantError, type VariantOptions, type VariantRecord, type VariantRepository } from '../accounts/model.js';
+import type { PurgeBus } from '../cache/purge-bus.js';
+import { errors } from '../errors.js';
+import { limits } from '../limits.js';
+import type { Clock } from '../util/clock.js';
+import { validateVariantOptions } from './variant-options.js';
+
+export interface VariantView {
+  id: string;
+  options: VariantOptions;
+  neverRequireSignedURLs: boolean;
+}
+
+export interface VariantInput {
+  options: unknown;
+  neverRequireSignedURLs?: boolean;
+}
+
+const namePattern = /^[A-Za-z0-9]+$/;
+
+export const variantView = (v: VariantRecord): VariantView => ({ id: v.id, options: v.options, neverRequireSignedURLs: v.neverRequireSignedURLs });
+
+export class VariantService {
+  constructor(
+    private readonly variants: VariantRepository,
+    private readonly purge: PurgeBus,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(account: Account): Promise<Record<string, VariantView>> {
+    const all = await this.variants.list(account.id);
+    return Object.fromEntries(all.map((v) => [v.id, variantView(v)]));
+  }
+
+  async get(account: Account, id: string): Promise<VariantRecord> {
+    const variant = await this.variants.find(account.id, id);
+    if (!variant) throw errors.variantNotFound();
+    return variant;
+  }
+
+  async create(account: Account, id: unknown, input: VariantInput): Promise<VariantRecord> {
+    if (typeof id !== 'string' || !namePattern.test(id) || id.length > limits.maxVariantNameLength) {
+      throw errors.badRequest(`Variant id must be 1-${limits.maxVariantNameLength} letters or digits`, { pointer: '/id' });
+    }
+    const record: VariantRecord = {
+      accountId: account.id,
+      id,
+      options: validateVariantOptions(input.options),
+      neverRequireSignedURLs: input.neverRequireSignedURLs ?? false,
+      version: 1,
+      createdMs: this.clock.now(),
+    };
+    if ((await this.variants.count(account.id)) >= limits.maxVariants) {
+      throw errors.badRequest(`An account can have at most ${limits.maxVariants} variants`);
+    }
+    try {
+      await this.variants.insert(record);
+    } catch (err) {
+      if (err instanceof DuplicateVariantError) throw errors.alreadyExists(`Variant "${id}"`);
+      throw err;
+    }
+    return record;
+  }
+
+  async update(account: Account, id: string, input: VariantInput): Promise<VariantRecord> {
+    const current = await this.get(account, id);
+    const updated = await this.variants.update(account.id, id, {
+      options: validateVariantOptions(input.options),
+      neverRequireSignedURLs: input.neverRequireSignedURLs ?? current.neverRequireSignedURLs,
+    });
+    if (!updated) throw errors.variantNotFound();
+    await this.purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
+    return updated;
+  }
+
+  async delete(account: Account, id: string): Promise<void> {
+    if (id === PUBLIC_VARIANT) throw errors.badRequest('The public variant cannot be deleted');
+    if (!(await this.variants.remove(account.id, id))) throw errors.variantNotFound();
+    await this.purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
+  }
+}
