@@ -49,11 +49,12 @@ function fromRgb({ channels, alpha }: { channels: string[]; alpha: string | unde
 }
 
 function fromHsl({ channels, alpha }: { channels: string[]; alpha: string | undefined }): Rgba | undefined {
-  const hue = numberPattern.test(channels[0]!.replace(/deg$/, '')) ? Number(channels[0]!.replace(/deg$/, '')) : NaN;
+  const hueText = channels[0]!.replace(/deg$/, '');
+  const hue = numberPattern.test(hueText) ? Number(hueText) : undefined;
   const saturation = percentage(channels[1]!);
   const lightness = percentage(channels[2]!);
   const a = alphaByte(alpha);
-  if (Number.isNaN(hue) || saturation === undefined || lightness === undefined || a === undefined) return undefined;
+  if (hue === undefined || saturation === undefined || lightness === undefined || a === undefined) return undefined;
   const h = (((hue % 360) + 360) % 360) / 30;
   const chroma = saturation * Math.min(lightness, 1 - lightness);
   const channel = (n: number) => {
