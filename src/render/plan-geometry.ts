@@ -62,9 +62,11 @@ export function planGeometry(source: Size, spec: TransformSpec, hints: GeometryH
   checkOutput(layout, turnedTrim);
 
   const focus = turnPoint(gravityInTrim(spec.gravity, hints, source, trim), orientation);
+  const centred = (spec.gravity === 'auto' || spec.gravity === 'face') && hints.focalPoint !== undefined;
+  const place = centred ? centreOn : alignRelative;
   const turnedView: Box = {
-    left: focus.x * (layout.content.width - layout.view.width),
-    top: focus.y * (layout.content.height - layout.view.height),
+    left: place(focus.x, layout.content.width, layout.view.width),
+    top: place(focus.y, layout.content.height, layout.view.height),
     ...layout.view,
   };
   const resized = turned(layout.content, orientation);
@@ -84,6 +86,11 @@ export function planGeometry(source: Size, spec: TransformSpec, hints: GeometryH
     output: layout.output,
   };
 }
+
+/** XxY and sides: the point sits at the same relative position in the crop as in the image. */
+const alignRelative = (focus: number, content: number, view: number) => focus * (content - view);
+/** A detected focal point (saliency, faces): the crop is centred on it, as far as the image allows. */
+const centreOn = (focus: number, content: number, view: number) => Math.min(content - view, Math.max(0, focus * content - view / 2));
 
 /** `width=auto`: Cloudflare's breakpoint at or above the hinted width, else the device default. */
 export function autoWidth({ clientWidth, mobile }: GeometryHints): number {

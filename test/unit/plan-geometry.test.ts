@@ -83,6 +83,11 @@ describe('gravity', () => {
     expect(plan('fit=cover,w=500,h=500,g=face').crop?.left).toBe(125);
   });
 
+  it('centres the crop on a detected focal point, where XxY aligns relative positions', () => {
+    expect(plan('fit=cover,w=500,h=500,g=auto', landscape, { focalPoint: { x: 0.6, y: 0.5 } }).crop?.left).toBe(200);
+    expect(plan('fit=cover,w=500,h=500,g=0.6x0.5').crop?.left).toBe(150);
+  });
+
   it('refers to the source image even when it is flipped or rotated', () => {
     const source = size(200, 100);
     expect(plan('fit=cover,w=100,h=100,g=left,flip=h', source).region.left).toBe(0);
