@@ -84,6 +84,21 @@ export const errors = {
     new ImagesError(971, 429, 'Please wait and consider throttling your request speed', {
       headers: { 'retry-after': String(retryAfterSeconds) },
     }),
+  // --- delivery / transformation (Cloudflare's 94xx/95xx codes, sent with `Cf-Resized: err=<code>`) ---
+  /** A flexible-variant option is unknown, malformed or out of range; the message names it. */
+  invalidOption: (detail: string) =>
+    new ImagesError(9401, 400, `Missing or invalid resizing parameters: ${detail}`),
+  /** A Cloudflare option Pictor does not implement (segment, upscale=generate, onerror, ...). */
+  unsupportedOption: (detail: string) =>
+    new ImagesError(9401, 400, `Unsupported resizing parameter: ${detail}`),
+  /** Source or requested output exceeds the size limits, or the result would be empty. */
+  imageTooLarge: (detail: string) => new ImagesError(9413, 403, `Could not resize the image: ${detail}`),
+  /** The stored bytes are not an image Pictor can decode. */
+  unsupportedSource: (detail: string) => new ImagesError(9412, 415, `Could not resize the image: ${detail}`),
+  decodeFailed: () =>
+    new ImagesError(9516, 422, 'Could not resize the image: error during decoding'),
+  encodeFailed: () =>
+    new ImagesError(9516, 500, 'Could not resize the image: error during encoding'),
   // --- server ---
   busy: (retryAfterSeconds: number) =>
     new ImagesError(9529, 429, 'Too many images are being processed right now; retry shortly', {

@@ -38,4 +38,37 @@ export const limits = {
   },
   directUploadExpirySeconds: { min: 120, max: 6 * 3600, default: 30 * 60 },
   browserTtlSeconds: { min: 3600, max: 31_536_000, default: 172_800 },
+  /** Transformations (flexible and named variants); docs/transform-options.md explains each. */
+  render: {
+    /** Animations whose frames sum above this are delivered untransformed (Cloudflare: 50 MP). */
+    maxTransformedAnimationPixels: 50_000_000,
+    /** Enlarging beyond this many px per side is refused (Cloudflare error 9413 quotes 5000). */
+    maxEnlargedSidePx: 5_000,
+    /** Longest flexible-variant option string accepted, and most options in it. */
+    maxOptionStringLength: 2048,
+    maxOptions: 64,
+    /** width=auto: Cloudflare's breakpoints, and the widths used without client hints. */
+    autoWidthBreakpoints: [320, 768, 960, 1200],
+    autoWidthDesktop: 1200,
+    autoWidthMobile: 768,
+    maxDpr: 2,
+    maxBlur: 250,
+    maxSharpen: 10,
+    /** brightness, contrast and saturation are multipliers; larger values are clamped to this. */
+    maxMultiplier: 10,
+    /** gamma is an exponent; sharp can express 1/3..3. */
+    gammaRange: { min: 1 / 3, max: 3 },
+    defaultQuality: 85,
+    /** Perceptual quality levels (Cloudflare names, Pictor's numbers). */
+    qualityLevels: { high: 90, 'medium-high': 80, 'medium-low': 65, low: 50 },
+    /**
+     * AVIF encoder effort. Effort 4 (sharp's default) takes seconds per 1200 px image on a 2-core box;
+     * see bench/avif-effort.ts and docs/transform-options.md for the measurement.
+     */
+    avifEffort: 2,
+    /** JPEG is progressive except below/above these sizes (Cloudflare's rule). */
+    progressiveJpeg: { minSidePx: 50, maxSidePx: 3000 },
+    /** Deepest element nesting accepted in an SVG before it is refused. */
+    maxSvgDepth: 256,
+  },
 } as const;

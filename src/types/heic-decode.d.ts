@@ -1,9 +1,11 @@
+/** Types for heic-decode 2.x (the package ships none): HEIC bytes → RGBA pixels. */
 declare module 'heic-decode' {
-  interface DecodedImage {
+  interface DecodedHeic {
     width: number;
     height: number;
+    /** RGBA, 4 bytes per pixel. */
     data: Uint8ClampedArray;
   }
-  function decode(input: { buffer: ArrayBufferLike | Uint8Array }): Promise<DecodedImage>;
-  export default decode;
+  function decodeHeic(input: { buffer: Uint8Array }): Promise<DecodedHeic>;
+  export default decodeHeic;
 }

@@ -1,0 +1,64 @@
+/**
+ * The pixel measurements planGeometry cannot make itself: the border trim=border removes, and the
+ * focal point of gravity=auto/face. Each decodes the first frame only, and only when asked for.
+ */
+import sharp from 'sharp';
+import type { TransformSpec, TrimBorder, FocalPoint } from '../variants/transform-spec.js';
+import { clientWidthFromHints, type ClientHints } from './client-hints.js';
+import { sharpColour } from './colour.js';
+import type { Box } from './geometry.js';
+import type { GeometryHints } from './plan-geometry.js';
+import { fromPixels, toPixels } from './pixels.js';
+import { openImage, type RenderInput, type SourceInfo } from './source.js';
+
+/** Long side of the image the saliency detector looks at: enough to place a crop, cheap to decode. */
+const FOCUS_PROBE_PX = 256;
+const croppingFits = new Set<TransformSpec['fit']>(['cover', 'crop', 'aspect-crop']);
+
+export async function measureHints(
+  input: RenderInput,
+  source: SourceInfo,
+  spec: TransformSpec,
+  clientHints: ClientHints = {},
+): Promise<GeometryHints> {
+  const wantsFocus = (spec.gravity === 'auto' || spec.gravity === 'face') && croppingFits.has(spec.fit);
+  return {
+    clientWidth: clientWidthFromHints(clientHints),
+    mobile: clientHints.mobile,
+    borderTrim: spec.trim?.kind === 'border' ? await findBorder(input, source, spec.trim) : undefined,
+    focalPoint: wantsFocus ? await findFocalPoint(input, source) : undefined,
+  };
+}
+
+/** The box left after removing the border colour (top-left pixel's unless given). */
+async function findBorder(input: RenderInput, source: SourceInfo, trim: TrimBorder): Promise<Box> {
+  // Settled first so the offsets are in display orientation, whatever order sharp would use.
+  const upright = fromPixels(await toPixels((await openImage(input, source, false)).autoOrient()));
+  const { info } = await upright
+    .trim({
+      ...(trim.color && { background: sharpColour(trim.color) }),
+      ...(trim.tolerance !== undefined && { threshold: trim.tolerance }),
+      ...(trim.keep !== undefined && { margin: trim.keep }),
+    })
+    .toBuffer({ resolveWithObject: true });
+  return { left: -(info.trimOffsetLeft ?? 0), top: -(info.trimOffsetTop ?? 0), width: info.width, height: info.height };
+}
+
+/**
+ * Saliency via sharp's attention strategy (luminance frequency, saturation, skin tones), which also
+ * stands in for face detection. The probe crops across the long side so the detector has to choose.
+ */
+async function findFocalPoint(input: RenderInput, source: SourceInfo): Promise<FocalPoint> {
+  const landscape = source.width >= source.height;
+  const probe = landscape ? { width: FOCUS_PROBE_PX / 2, height: FOCUS_PROBE_PX } : { width: FOCUS_PROBE_PX, height: FOCUS_PROBE_PX / 2 };
+  const scale = Math.max(probe.width / source.width, probe.height / source.height);
+  const { info } = await (await openImage(input, source, false))
+    .autoOrient()
+    .resize({ ...probe, fit: 'cover', position: sharp.strategy.attention })
+    .toBuffer({ resolveWithObject: true });
+  if (info.attentionX === undefined || info.attentionY === undefined) return { x: 0.5, y: 0.5 };
+  return {
+    x: Math.min(1, info.attentionX / Math.round(source.width * scale)),
+    y: Math.min(1, info.attentionY / Math.round(source.height * scale)),
+  };
+}

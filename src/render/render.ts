@@ -1,0 +1,120 @@
+/**
+ * renderImage: a stored original + TransformSpec + request context → the rendition's bytes.
+ * Order: inspect the header (limits) → measure pixels if the spec needs it → plan the geometry →
+ * pick the format → run the declared steps → encode. No HTTP here: the caller turns `varyAccept`
+ * into `Vary: Accept` and ImagesErrors into delivery error responses.
+ */
+import sharp from 'sharp';
+import { errors, ImagesError } from '../errors.js';
+import { limits } from '../limits.js';
+import type { TransformSpec } from '../variants/transform-spec.js';
+import type { ClientHints } from './client-hints.js';
+import { encode } from './encode.js';
+import { negotiateFormat, outputFormats, sourceMimeTypes } from './formats.js';
+import type { RenderJob } from './job.js';
+import { measureHints } from './measure.js';
+import { renderSteps } from './pipeline.js';
+import { planGeometry, type GeometryPlan } from './plan-geometry.js';
+import { requestedQuality } from './quality.js';
+import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
+import { sanitizeSvg } from './svg-sanitize.js';
+
+export interface RenderContext {
+  /** The request's Accept header (format=auto). */
+  readonly accept?: string | undefined;
+  /** Parsed client-hint headers (width=auto, slow-connection-quality). */
+  readonly clientHints?: ClientHints | undefined;
+}
+
+export interface RenderResult {
+  readonly body: Buffer;
+  readonly contentType: string;
+  /** Output size (one frame's, for animations). */
+  readonly width: number;
+  readonly height: number;
+  /** A key of `outputFormats`, or the source's format when delivered untransformed. */
+  readonly format: string;
+  /** The format was chosen from Accept: send `Vary: Accept`. */
+  readonly varyAccept: boolean;
+}
+
+export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: RenderContext = {}): Promise<RenderResult> {
+  if (input.format === 'svg') return serveSvg(input);
+  const source = await inspectSource(input);
+  const moving = source.frames > 1 && spec.anim !== false;
+  // Cloudflare delivers animations above 50 MP (all frames) untransformed.
+  if (moving && source.width * source.height * source.frames > limits.render.maxTransformedAnimationPixels) {
+    return untransformed(input, source);
+  }
+  try {
+    const plan = planGeometry(source, spec, await measureHints(input, source, spec, ctx.clientHints));
+    const output = negotiateFormat({
+      requested: spec.format,
+      compression: spec.compression,
+      accept: ctx.accept,
+      source: { format: source.format, hasAlpha: source.hasAlpha, animated: moving },
+      output: plan.output,
+    });
+    const format = output.format;
+    if (format === 'json') return describe(source, plan);
+    if (format === 'svg') return serveSvg(input);
+    const animated = moving && outputFormats[format].animation;
+    const job: RenderJob = { source, spec, plan, output, animated, quality: requestedQuality(spec, ctx.clientHints) };
+    let image = await openImage(input, source, animated);
+    for (const step of renderSteps) image = await step(image, job);
+    const { data, info } = await encode(image, job, format);
+    return {
+      body: data,
+      contentType: outputFormats[format].mime,
+      width: info.width,
+      height: animated ? (info.pageHeight ?? info.height) : info.height,
+      format,
+      varyAccept: output.varyAccept,
+    };
+  } catch (error) {
+    if (error instanceof ImagesError) throw error;
+    throw withCause(errors.decodeFailed(), error);
+  }
+}
+
+/** format=json: sizes before and after, the source's MIME type and file size (Cloudflare's shape). */
+function describe(source: SourceInfo, plan: GeometryPlan): RenderResult {
+  const info = {
+    width: plan.output.width,
+    height: plan.output.height,
+    original: {
+      file_size: source.fileSize,
+      width: source.width,
+      height: source.height,
+      format: sourceMimeTypes[source.format],
+    },
+  };
+  return {
+    body: Buffer.from(JSON.stringify(info)),
+    contentType: outputFormats.json.mime,
+    ...plan.output,
+    format: 'json',
+    varyAccept: false,
+  };
+}
+
+function untransformed(input: RenderInput, source: SourceInfo): RenderResult {
+  return {
+    body: input.bytes,
+    contentType: sourceMimeTypes[source.format],
+    width: source.width,
+    height: source.height,
+    format: source.format,
+    varyAccept: false,
+  };
+}
+
+/** SVGs are sanitised and never resized; every option is ignored (as Cloudflare does). */
+async function serveSvg(input: RenderInput): Promise<RenderResult> {
+  const body = sanitizeSvg(input.bytes);
+  // The size is informational; it is read from the sanitised document, and 0 if it has none.
+  const { width = 0, height = 0 } = await sharp(body)
+    .metadata()
+    .catch(() => ({ width: 0, height: 0 }));
+  return { body, contentType: outputFormats.svg.mime, width, height, format: 'svg', varyAccept: false };
+}

@@ -1,0 +1,81 @@
+/**
+ * Reading a stored original: a header-only inspection (size, frames, alpha, EXIF) that guards the
+ * limits before any pixel is decoded, and the decoder that starts every pipeline.
+ */
+import decodeHeic from 'heic-decode';
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { errors, ImagesError } from '../errors.js';
+import type { ImageFormat } from '../images/model.js';
+import { limits } from '../limits.js';
+
+export interface RenderInput {
+  readonly bytes: Buffer;
+  readonly format: ImageFormat;
+}
+
+export interface SourceInfo {
+  readonly format: ImageFormat;
+  /** Display size of one frame, after EXIF orientation. */
+  readonly width: number;
+  readonly height: number;
+  readonly frames: number;
+  readonly hasAlpha: boolean;
+  readonly fileSize: number;
+  readonly exif?: Buffer | undefined;
+  /** Animation timing, carried to the encoder (frames rebuilt from raw pixels lose it). */
+  readonly delay?: number[] | undefined;
+  readonly loop?: number | undefined;
+}
+
+/** Header-only: refuses sources beyond the pixel limit (frames summed) before decoding. */
+export async function inspectSource(input: RenderInput): Promise<SourceInfo> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(input.bytes).metadata();
+  } catch (cause) {
+    throw withCause(errors.unsupportedSource('the stored file is not an image Pictor can read'), cause);
+  }
+  const frames = metadata.pages ?? 1;
+  const { width, height } = metadata.autoOrient;
+  if (!(width > 0 && height > 0)) throw errors.imageTooLarge('the image has width or height of size 0');
+  if (width * height * frames > limits.maxPixels) {
+    throw errors.imageTooLarge(
+      `the image is ${width}×${height}${frames > 1 ? ` × ${frames} frames` : ''}, more than ${limits.maxPixels / 1e6} megapixels`,
+    );
+  }
+  return {
+    format: input.format,
+    width,
+    height,
+    frames,
+    hasAlpha: metadata.hasAlpha,
+    fileSize: input.bytes.length,
+    exif: metadata.exif,
+    delay: metadata.delay,
+    loop: metadata.loop,
+  };
+}
+
+/** The decoder for a render: all frames when the output is animated, else the first. */
+export async function openImage(input: RenderInput, source: SourceInfo, animated: boolean): Promise<Sharp> {
+  if (input.format === 'heic') return openHeic(input.bytes);
+  return sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels * (animated ? source.frames : 1) });
+}
+
+/**
+ * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
+ * heic-decode WebAssembly build to RGBA, which libheif has already rotated upright.
+ */
+async function openHeic(bytes: Buffer): Promise<Sharp> {
+  try {
+    const { width, height, data } = await decodeHeic({ buffer: bytes });
+    return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+  } catch (cause) {
+    throw withCause(errors.decodeFailed(), cause);
+  }
+}
+
+/** Keeps the library error for the log; the public message stays the ImagesError's. */
+export function withCause(error: ImagesError, cause: unknown): ImagesError {
+  return Object.assign(error, { cause });
+}
