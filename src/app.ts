@@ -8,6 +8,7 @@ import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOpti
 import { apiErrorHandler } from './api/error-handler.js';
 import { failure } from './api/envelope.js';
 import { registerApiRoutes } from './api/routes.js';
+import { registerDeliveryRoutes } from './delivery/routes.js';
 import type { ApiApp } from './api/types.js';
 import { errors } from './errors.js';
 import type { Services } from './services.js';
@@ -63,7 +64,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     void reply.code(404).type('application/json').send(failure(errors.noRoute(path)));
   });
 
+  app.addHook('onResponse', async (request, reply) => {
+    services.metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(services.metrics.registry.render()));
   registerApiRoutes(app, services);
+  registerDeliveryRoutes(app, services);
   return app;
 }

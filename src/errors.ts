@@ -99,6 +99,14 @@ export const errors = {
     new ImagesError(9516, 422, 'Could not resize the image: error during decoding'),
   encodeFailed: () =>
     new ImagesError(9516, 500, 'Could not resize the image: error during encoding'),
+  // --- delivery URLs (imagedelivery.net answers these as `ERROR <code>: <message>` text) ---
+  deliveryUrlInvalid: (detail: string) => new ImagesError(9426, 403, `Image delivery URL has an invalid text part: ${detail}`),
+  deliveryAccountUnknown: () => new ImagesError(9427, 403, 'Image access denied: the account hash in the URL is not valid'),
+  deliveryImageNotFound: () => new ImagesError(9431, 404, 'Image not found'),
+  deliveryVariantNotFound: (name: string) => new ImagesError(9431, 404, `Variant "${name}" not found`),
+  flexibleVariantsDisabled: () =>
+    new ImagesError(9429, 403, 'Flexible variants are not enabled for this account: enable them with PATCH images/v1/config {"flexible_variants": true}'),
+  accessDenied: (reason: string) => new ImagesError(9425, 403, `Image access denied: check failed: ${reason}`),
   // --- server ---
   busy: (retryAfterSeconds: number) =>
     new ImagesError(9529, 429, 'Too many images are being processed right now; retry shortly', {

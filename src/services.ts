@@ -3,10 +3,19 @@
  * buildApp() takes the result; main.ts and the tests both start here.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { AccountService } from './accounts/account-service.js';
 import { DeliveryConfigService } from './accounts/delivery-config.js';
 import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
+import { DiskCache } from './cache/disk-cache.js';
+import { MemoryLru } from './cache/memory-lru.js';
 import { LocalPurgeBus, type PurgeBus } from './cache/purge-bus.js';
+import { imageKeyPrefix } from './cache/rendition.js';
+import { RenditionCache } from './cache/rendition-cache.js';
+import { DeliveryMetadata } from './delivery/delivery-metadata.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+import { PurgeGenerations } from './delivery/purge-generations.js';
+import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
 import { ImageService, type SourceFetcher } from './images/image-service.js';
 import type { ImageRepository } from './images/model.js';
@@ -37,6 +46,10 @@ export interface Services {
   variants: VariantService;
   keys: SigningKeyService;
   deliveryConfig: DeliveryConfigService;
+  delivery: DeliveryService;
+  renditionCache: RenditionCache;
+  transformQueue: BoundedQueue;
+  metrics: PictorMetrics;
   /** Public base URL of delivery; set once the listening port is known. */
   urls: { delivery: string };
   close(): Promise<void>;
@@ -79,6 +92,26 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const variants = new VariantService(variantRepository, purge, clock);
   const keys = new SigningKeyService(signingKeyRepository, purge, clock);
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
+  const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
+  const metrics = createMetrics(() => transformQueue.queued, () => transformQueue.active);
+  const renditionCache = new RenditionCache(
+    config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
+    config.cacheDiskBytes > 0 ? await DiskCache.open(path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
+    metrics.cache,
+  );
+  purge.subscribe((event) => {
+    if (event.kind === 'image') void renditionCache.purgeImage(imageKeyPrefix(event.accountId, event.imageId));
+    else if (event.kind === 'all') void renditionCache.clear();
+  });
+  const delivery = new DeliveryService({
+    metadata: new DeliveryMetadata({ accounts, images: imageRepository, variants: variantRepository, keys: signingKeyRepository, bus: purge }),
+    blobs,
+    cache: renditionCache,
+    queue: transformQueue,
+    generations: new PurgeGenerations(purge),
+    clock,
+    metrics,
+  });
   return {
     config,
     clock,
@@ -93,6 +126,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     variants,
     keys,
     deliveryConfig,
+    delivery,
+    renditionCache,
+    transformQueue,
+    metrics,
     urls,
     async close() {
       await purge.close();

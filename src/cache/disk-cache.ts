@@ -1,0 +1,116 @@
+/**
+ * On-disk rendition cache bounded by total bytes. Files live under a directory per image
+ * (`<dir>/<image hash>/<key hash>`), so purging an image is one directory removal. Writes go to a
+ * temp name and are renamed into place; a torn or missing file is just a miss. Recency is kept in
+ * memory and rebuilt from mtimes at start.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Rendition } from './rendition.js';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+type Header = Omit<Rendition, 'body'>;
+
+export class DiskCache {
+  /** file path → size, least recently used first. */
+  private readonly index = new Map<string, number>();
+  private bytes = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  static async open(dir: string, maxBytes: number): Promise<DiskCache> {
+    const cache = new DiskCache(dir, maxBytes);
+    await fsp.mkdir(path.join(dir, '.tmp'), { recursive: true });
+    await fsp.rm(path.join(dir, '.tmp'), { recursive: true, force: true });
+    await fsp.mkdir(path.join(dir, '.tmp'), { recursive: true });
+    const files: Array<{ file: string; size: number; mtime: number }> = [];
+    for (const entry of (await fsp.readdir(dir, { recursive: true })) as string[]) {
+      if (entry.startsWith('.tmp')) continue;
+      const file = path.join(dir, entry);
+      const stat = await fsp.stat(file).catch(() => undefined);
+      if (stat?.isFile()) files.push({ file, size: stat.size, mtime: stat.mtimeMs });
+    }
+    files.sort((a, b) => a.mtime - b.mtime);
+    for (const f of files) cache.track(f.file, f.size);
+    await cache.evict();
+    return cache;
+  }
+
+  private fileOf(prefix: string, key: string): string {
+    return path.join(this.dir, sha(prefix).slice(0, 32), sha(key).slice(0, 40));
+  }
+
+  private track(file: string, size: number): void {
+    this.untrack(file);
+    this.index.set(file, size);
+    this.bytes += size;
+  }
+
+  private untrack(file: string): void {
+    const size = this.index.get(file);
+    if (size !== undefined) {
+      this.index.delete(file);
+      this.bytes -= size;
+    }
+  }
+
+  async get(prefix: string, key: string): Promise<Rendition | undefined> {
+    const file = this.fileOf(prefix, key);
+    if (!this.index.has(file)) return undefined;
+    let data: Buffer;
+    try {
+      data = await fsp.readFile(file);
+    } catch {
+      this.untrack(file);
+      return undefined;
+    }
+    const headerLength = data.readUInt32BE(0);
+    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as Header & { key: string };
+    // Two keys could only share a file through a hash collision; never serve another key's bytes.
+    if (header.key !== key) return undefined;
+    this.track(file, data.length);
+    return { ...header, body: data.subarray(4 + headerLength) };
+  }
+
+  async set(prefix: string, key: string, rendition: Rendition): Promise<void> {
+    if (rendition.body.length > this.maxBytes / 8) return;
+    const { body, ...rest } = rendition;
+    const header = Buffer.from(JSON.stringify({ ...rest, key }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(header.length);
+    const file = this.fileOf(prefix, key);
+    const tmp = path.join(this.dir, '.tmp', randomUUID());
+    await fsp.writeFile(tmp, Buffer.concat([length, header, body]));
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    await fsp.rename(tmp, file);
+    this.track(file, 4 + header.length + body.length);
+    await this.evict();
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    const dir = path.join(this.dir, sha(prefix).slice(0, 32));
+    for (const file of this.index.keys()) if (file.startsWith(dir + path.sep)) this.untrack(file);
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+
+  async clear(): Promise<void> {
+    for (const file of [...this.index.keys()]) this.untrack(file);
+    for (const entry of fs.readdirSync(this.dir)) {
+      if (entry !== '.tmp') await fsp.rm(path.join(this.dir, entry), { recursive: true, force: true });
+    }
+  }
+
+  private async evict(): Promise<void> {
+    for (const [file] of this.index) {
+      if (this.bytes <= this.maxBytes) break;
+      this.untrack(file);
+      await fsp.rm(file, { force: true });
+    }
+  }
+}

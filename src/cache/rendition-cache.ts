@@ -1,0 +1,65 @@
+/**
+ * Memory LRU in front of the disk cache, with single flight: concurrent misses for one key share
+ * one producer call, so N cold requests for a rendition run exactly one transform.
+ */
+import type { Counter } from '../metrics/registry.js';
+import type { DiskCache } from './disk-cache.js';
+import type { MemoryLru } from './memory-lru.js';
+import type { Rendition } from './rendition.js';
+
+export type RenditionSource = 'memory' | 'disk' | 'render';
+
+export class RenditionCache {
+  private readonly inFlight = new Map<string, Promise<Rendition>>();
+
+  constructor(
+    private readonly memory: MemoryLru | undefined,
+    private readonly disk: DiskCache | undefined,
+    private readonly lookups: Counter,
+  ) {}
+
+  /** `prefix` groups the key with the other renditions of its image (see imageKeyPrefix). */
+  async getOrCreate(prefix: string, key: string, produce: () => Promise<Rendition>): Promise<{ rendition: Rendition; source: RenditionSource }> {
+    const hot = this.memory?.get(key);
+    if (hot) {
+      this.lookups.inc({ tier: 'memory', result: 'hit' });
+      return { rendition: hot, source: 'memory' };
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) return { rendition: await pending, source: 'render' };
+
+    const work = this.load(prefix, key, produce);
+    this.inFlight.set(key, work.then((r) => r.rendition));
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async load(prefix: string, key: string, produce: () => Promise<Rendition>): Promise<{ rendition: Rendition; source: RenditionSource }> {
+    if (this.memory) this.lookups.inc({ tier: 'memory', result: 'miss' });
+    const warm = await this.disk?.get(prefix, key);
+    if (warm) {
+      this.lookups.inc({ tier: 'disk', result: 'hit' });
+      this.memory?.set(key, warm);
+      return { rendition: warm, source: 'disk' };
+    }
+    if (this.disk) this.lookups.inc({ tier: 'disk', result: 'miss' });
+    const rendition = await produce();
+    this.memory?.set(key, rendition);
+    // The disk copy is an optimisation: a full disk must not fail the request.
+    await this.disk?.set(prefix, key, rendition).catch(() => undefined);
+    return { rendition, source: 'render' };
+  }
+
+  async purgeImage(prefix: string): Promise<void> {
+    this.memory?.deletePrefix(prefix);
+    await this.disk?.deletePrefix(prefix);
+  }
+
+  async clear(): Promise<void> {
+    this.memory?.clear();
+    await this.disk?.clear();
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Delivery: URL → account, image, variant → access check → rendition (cached, single-flight,
+ * on a bounded queue) → response headers. No HTTP types here; routes.ts adapts requests.
+ * Guards run cheapest first: account and image lookups, signature, option parsing, then the queue.
+ */
+import { createHash } from 'node:crypto';
+import type { Account } from '../accounts/model.js';
+import { imageKeyPrefix, type Rendition } from '../cache/rendition.js';
+import type { RenditionCache, RenditionSource } from '../cache/rendition-cache.js';
+import { errors } from '../errors.js';
+import type { ImageRecord } from '../images/model.js';
+import type { PictorMetrics } from '../metrics/pictor-metrics.js';
+import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
+import { accepts } from '../render/formats.js';
+import { renderImage } from '../render/render.js';
+import { verifySignature } from '../signing/signed-url.js';
+import type { BlobStore } from '../storage/blobs/blob-store.js';
+import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
+import type { Clock } from '../util/clock.js';
+import { canonicalString, parseOptionString, specFromNamedVariant } from '../variants/option-parser.js';
+import type { TransformSpec } from '../variants/transform-spec.js';
+import type { DeliveryMetadata } from './delivery-metadata.js';
+import type { DeliveryPath } from './delivery-path.js';
+import type { PurgeGenerations } from './purge-generations.js';
+
+export interface DeliveryRequest {
+  path: DeliveryPath;
+  query: URLSearchParams;
+  accept: string | undefined;
+  clientHints: ClientHints;
+  ifNoneMatch: string | undefined;
+}
+
+export interface DeliveryResponse {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  cache: RenditionSource;
+}
+
+export interface DeliveryServiceDeps {
+  metadata: DeliveryMetadata;
+  blobs: BlobStore;
+  cache: RenditionCache;
+  queue: BoundedQueue;
+  generations: PurgeGenerations;
+  clock: Clock;
+  metrics: PictorMetrics;
+}
+
+/** What a request resolved to before any pixels are touched. */
+interface Resolved {
+  account: Account;
+  image: ImageRecord;
+  spec: TransformSpec;
+  variantKey: string;
+  browserTtl: number;
+  /** Set when the image is private: the signature's expiry (Unix seconds), or null for none. */
+  signedUntil?: number | null;
+}
+
+const variantName = /^[A-Za-z0-9]+$/;
+const STALE_WHILE_REVALIDATE = 7200;
+const MAX_ATTEMPTS = 5;
+const HINT_HEADERS = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
+
+export class DeliveryService {
+  constructor(private readonly deps: DeliveryServiceDeps) {}
+
+  async deliver(request: DeliveryRequest): Promise<DeliveryResponse> {
+    const { generations } = this.deps;
+    // Until the account and image are known, any purge at all counts as possibly ours; after one
+    // retry they are known and only purges touching them count.
+    let known: { accountId: string; imageId: string } | undefined;
+    const generation = () => (known ? generations.of(known.accountId, known.imageId) : generations.total);
+    for (let attempt = 1; ; attempt++) {
+      const before = generation();
+      const { account, image } = await this.lookup(request.path);
+      const resolved = await this.resolve(request, account, image);
+      const { rendition, source } = await this.rendition(resolved, request);
+      // A purge that landed while we worked may have changed what this URL is allowed to show.
+      const sameTarget = !known || known.accountId === account.id;
+      if (sameTarget && generation() === before) return this.respond(resolved, request, rendition, source);
+      if (attempt >= MAX_ATTEMPTS) throw errors.busy(1);
+      known = { accountId: account.id, imageId: image.id };
+    }
+  }
+
+  private async lookup(path: DeliveryPath): Promise<{ account: Account; image: ImageRecord }> {
+    const account = await this.deps.metadata.account(path.hash);
+    if (!account) throw errors.deliveryAccountUnknown();
+    const image = await this.deps.metadata.image(account.id, path.imageId);
+    if (!image || image.draft || !image.blobKey) throw errors.deliveryImageNotFound();
+    return { account, image };
+  }
+
+  private async resolve(request: DeliveryRequest, account: Account, image: ImageRecord): Promise<Resolved> {
+    const { variant } = request.path;
+    let resolved: Resolved;
+    let neverRequireSigned = false;
+    const flexible = variant.includes('=');
+    if (flexible) {
+      if (!account.flexibleVariants) throw errors.flexibleVariantsDisabled();
+      const spec = parseOptionString(variant);
+      resolved = { account, image, spec, variantKey: `o:${canonicalString(spec)}`, browserTtl: account.browserTtl };
+    } else {
+      if (!variantName.test(variant)) throw errors.deliveryUrlInvalid('the last segment must be a variant name or name=value options');
+      const named = await this.deps.metadata.variant(account.id, variant);
+      if (!named) throw errors.deliveryVariantNotFound(variant);
+      neverRequireSigned = named.neverRequireSignedURLs;
+      resolved = {
+        account,
+        image,
+        spec: specFromNamedVariant(named.options),
+        variantKey: `v:${named.id}.${named.createdMs}.${named.version}`,
+        browserTtl: named.options.browser_ttl ?? account.browserTtl,
+      };
+    }
+    if (image.requireSignedURLs && !neverRequireSigned) {
+      if (flexible) throw errors.accessDenied('flexible variants cannot be used with images that require signed URLs');
+      const keys = (await this.deps.metadata.signingKeys(account.id)) ?? [];
+      const check = verifySignature([request.path.requestPath, request.path.canonicalPath], request.query, keys, Math.floor(this.deps.clock.now() / 1000));
+      if (!check.ok) throw errors.accessDenied(check.reason);
+      resolved.signedUntil = check.expiresAt ?? null;
+    }
+    return resolved;
+  }
+
+  /** Everything the output depends on, so one key never stands for two different renditions. */
+  private cacheKey({ account, image, spec, variantKey }: Resolved, request: DeliveryRequest): { prefix: string; key: string } {
+    const prefix = imageKeyPrefix(account.id, image.id);
+    const parts = [`${image.sortKey}.${image.version}`, variantKey];
+    if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
+    if (spec.width === 'auto') parts.push(`cw${clientWidthFromHints(request.clientHints) ?? ''}m${+(request.clientHints.mobile ?? false)}`);
+    if (spec.slowConnectionQuality !== undefined) parts.push(`slow${+isSlowConnection(request.clientHints)}`);
+    return { prefix, key: prefix + parts.join('|') };
+  }
+
+  private async rendition(resolved: Resolved, request: DeliveryRequest) {
+    const { prefix, key } = this.cacheKey(resolved, request);
+    return this.deps.cache.getOrCreate(prefix, key, () => this.transform(resolved, request));
+  }
+
+  private async transform({ image, spec }: Resolved, request: DeliveryRequest): Promise<Rendition> {
+    const { queue, blobs, metrics } = this.deps;
+    try {
+      return await queue.run(async () => {
+        // Read the original only once a slot is ours: waiting requests hold no image bytes.
+        const bytes = await blobs.get(image.blobKey!);
+        if (!bytes) throw new Error(`blob ${image.blobKey} of image ${image.accountId}/${image.id} is missing`);
+        const started = process.hrtime.bigint();
+        const result = await renderImage({ bytes, format: image.format! }, spec, { accept: request.accept, clientHints: request.clientHints });
+        metrics.transformSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.transforms.inc({ format: result.format });
+        return {
+          body: result.body,
+          contentType: result.contentType,
+          etag: `"${createHash('sha256').update(result.body).digest('base64url').slice(0, 32)}"`,
+          width: result.width,
+          height: result.height,
+          varyAccept: result.varyAccept,
+        };
+      });
+    } catch (err) {
+      if (err instanceof QueueFullError) throw errors.busy(1);
+      throw err;
+    }
+  }
+
+  private respond(resolved: Resolved, request: DeliveryRequest, rendition: Rendition, source: RenditionSource): DeliveryResponse {
+    const headers: Record<string, string> = {
+      'content-type': rendition.contentType,
+      etag: rendition.etag,
+      'cache-control': this.cacheControl(resolved),
+      'access-control-allow-origin': '*',
+      'x-content-type-options': 'nosniff',
+    };
+    const vary: string[] = [];
+    if (rendition.varyAccept) vary.push('Accept');
+    if (resolved.spec.width === 'auto') {
+      vary.push(HINT_HEADERS);
+      headers['accept-ch'] = HINT_HEADERS;
+    }
+    if (vary.length) headers.vary = vary.join(', ');
+    // Sanitised already; this stops any script that slipped through if the SVG is opened directly.
+    if (rendition.contentType === 'image/svg+xml') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+    const notModified = matchesEtag(request.ifNoneMatch, rendition.etag);
+    return { status: notModified ? 304 : 200, headers, body: notModified ? undefined : rendition.body, cache: source };
+  }
+
+  private cacheControl({ browserTtl, signedUntil }: Resolved): string {
+    if (signedUntil === undefined) return `public, max-age=${browserTtl}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`;
+    // Private images: cacheable by the browser only, and never past the signature's expiry.
+    const left = signedUntil === null ? browserTtl : Math.max(0, signedUntil - Math.floor(this.deps.clock.now() / 1000));
+    return `private, max-age=${Math.min(browserTtl, left)}`;
+  }
+}
+
+/** If-None-Match uses the weak comparison: `W/` prefixes are ignored; `*` matches anything. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Delivery routes: GET|HEAD /<hash>/<id…>/<variant> and /cdn-cgi/imagedelivery/<hash>/<id…>/<variant>.
+ * Errors answer as imagedelivery.net does: `ERROR <code>: <message>` as text, with `Cf-Resized`.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toImagesError } from '../api/error-handler.js';
+import type { ApiApp } from '../api/types.js';
+import { errors } from '../errors.js';
+import type { Services } from '../services.js';
+import { readClientHints } from './client-hint-headers.js';
+import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from './delivery-path.js';
+
+const API_PREFIX = '/client/v4/';
+
+export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
+  void app.register(async (scope) => {
+    scope.setErrorHandler((err, request, reply) => {
+      const known = toImagesError(err) ?? errors.internal();
+      if (known.status >= 500) request.log.error({ err }, 'delivery failed');
+      void reply
+        .code(known.status)
+        .headers(known.options.headers ?? {})
+        .header('cf-resized', `err=${known.code}`)
+        .header('cache-control', 'no-store')
+        .type('text/plain; charset=utf-8')
+        .send(`ERROR ${known.code}: ${known.message}`);
+    });
+
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const [rawPath, rawQuery = ''] = request.url.split('?', 2) as [string, string?];
+      // A mistyped API path reaches this wildcard route: answer it as the API would.
+      if (rawPath.startsWith(API_PREFIX)) {
+        return reply.code(404).type('application/json').send({ result: null, success: false, errors: [{ code: 7003, message: `No route for the URI: ${rawPath}` }], messages: [] });
+      }
+      const response = await services.delivery.deliver({
+        path: parseDeliveryPath(rawPath),
+        query: new URLSearchParams(rawQuery),
+        accept: request.headers.accept,
+        clientHints: readClientHints(request.headers),
+        ifNoneMatch: request.headers['if-none-match'],
+      });
+      reply.code(response.status).headers(response.headers).header('x-pictor-cache', response.cache === 'render' ? 'miss' : `hit-${response.cache}`);
+      return response.body === undefined ? reply.send() : reply.send(response.body);
+    };
+
+    scope.get(`${CUSTOM_DOMAIN_PREFIX}/*`, handler);
+    scope.get('/:hash/*', handler);
+  });
+}
