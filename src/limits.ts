@@ -62,10 +62,11 @@ export const limits = {
     /** Perceptual quality levels (Cloudflare names, Pictor's numbers). */
     qualityLevels: { high: 90, 'medium-high': 80, 'medium-low': 65, low: 50 },
     /**
-     * AVIF encoder effort. Effort 4 (sharp's default) takes seconds per 1200 px image on a 2-core box;
-     * see bench/avif-effort.ts and docs/transform-options.md for the measurement.
+     * AVIF encoder effort. sharp's default (4) takes seconds per 1200 px image on a 2-core box;
+     * effort 1 is near effort 2's size at about 60% of its time (bench/avif-effort.ts, numbers in
+     * docs/transform-options.md).
      */
-    avifEffort: 2,
+    avifEffort: 1,
     /** JPEG is progressive except below/above these sizes (Cloudflare's rule). */
     progressiveJpeg: { minSidePx: 50, maxSidePx: 3000 },
     /** Deepest element nesting accepted in an SVG before it is refused. */

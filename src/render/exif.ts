@@ -72,6 +72,7 @@ export function insertJpegExif(jpeg: Buffer, exif: Buffer): Buffer {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return jpeg;
   let at = 2;
   if (jpeg[2] === 0xff && jpeg[3] === 0xe0 && jpeg.length >= 6) at = 4 + jpeg.readUInt16BE(4);
+  if (at > jpeg.length) return jpeg;
   const header = Buffer.alloc(4);
   header.writeUInt16BE(0xffe1, 0);
   header.writeUInt16BE(segmentLength, 2);

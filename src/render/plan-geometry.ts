@@ -100,7 +100,7 @@ export function autoWidth({ clientWidth, mobile }: GeometryHints): number {
 }
 
 function trimBox(source: Size, spec: TransformSpec, hints: GeometryHints): Box {
-  const whole = { left: 0, top: 0, ...source };
+  const whole = { left: 0, top: 0, width: source.width, height: source.height };
   const trim = spec.trim;
   if (!trim) return whole;
   if (trim.kind === 'border') return hints.borderTrim ?? whole;

@@ -36,7 +36,8 @@ export async function inspectSource(input: RenderInput): Promise<SourceInfo> {
     throw withCause(errors.unsupportedSource('the stored file is not an image Pictor can read'), cause);
   }
   const frames = metadata.pages ?? 1;
-  const { width, height } = metadata.autoOrient;
+  // libheif applies HEIF's own rotation while decoding, so HEIC sizes are already upright.
+  const { width, height } = input.format === 'heic' ? metadata : metadata.autoOrient;
   if (!(width > 0 && height > 0)) throw errors.imageTooLarge('the image has width or height of size 0');
   if (width * height * frames > limits.maxPixels) {
     throw errors.imageTooLarge(
@@ -58,13 +59,18 @@ export async function inspectSource(input: RenderInput): Promise<SourceInfo> {
 
 /** The decoder for a render: all frames when the output is animated, else the first. */
 export async function openImage(input: RenderInput, source: SourceInfo, animated: boolean): Promise<Sharp> {
-  if (input.format === 'heic') return openHeic(input.bytes);
-  return sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels * (animated ? source.frames : 1) });
+  if (input.format === 'heic') {
+    const image = await openHeic(input.bytes);
+    return source.hasAlpha ? image : image.removeAlpha();
+  }
+  // inspectSource has checked the frames' sum; this also bounds what libvips itself will allocate.
+  return sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels });
 }
 
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
- * heic-decode WebAssembly build to RGBA, which libheif has already rotated upright.
+ * heic-decode WebAssembly build to RGBA, already upright. Its embedded colour profile is not
+ * carried over: pixels are taken as sRGB.
  */
 async function openHeic(bytes: Buffer): Promise<Sharp> {
   try {

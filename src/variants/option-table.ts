@@ -22,7 +22,7 @@ import {
   type TrimLength,
 } from './transform-spec.js';
 
-export const optionNames = [
+const optionNames = [
   'width', 'height', 'fit', 'gravity', 'zoom', 'dpr', 'quality', 'slow-connection-quality', 'format',
   'compression', 'anim', 'metadata', 'background', 'blur', 'sharpen', 'brightness', 'contrast', 'gamma',
   'saturation', 'rotate', 'flip', 'trim', 'trim.top', 'trim.left', 'trim.width', 'trim.height',

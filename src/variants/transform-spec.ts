@@ -152,7 +152,3 @@ function deepFreeze(value: object): void {
   }
   Object.freeze(value);
 }
-
-export function isFocalPoint(gravity: Gravity | undefined): gravity is FocalPoint {
-  return typeof gravity === 'object';
-}
