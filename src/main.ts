@@ -1,7 +1,8 @@
-/** CLI entry: `pictor [serve]`, `pictor accounts create`, `pictor tokens create`, `pictor users create`, `pictor config`. */
+/** CLI entry: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `config`. */
 import { parseArgs } from 'node:util';
 import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError } from './cli/admin.js';
 import { serve } from './cli/serve.js';
+import { signCommand } from './cli/sign.js';
 import { isConfigError, loadConfig } from './config.js';
 
 const usage = `Usage:
@@ -9,6 +10,7 @@ const usage = `Usage:
   pictor accounts create [--id <32 hex>] [--name <name>]
   pictor tokens create --account <id> [--read-only]
   pictor users create --email <email> --account <id>
+  pictor sign <delivery url> [--expires-in <seconds>|--no-expiry] [--key <name>]
   pictor config                                    print every setting with its default`;
 
 async function run(argv: string[]): Promise<void> {
@@ -20,6 +22,9 @@ async function run(argv: string[]): Promise<void> {
       name: { type: 'string' },
       account: { type: 'string' },
       email: { type: 'string' },
+      'expires-in': { type: 'string' },
+      'no-expiry': { type: 'boolean', default: false },
+      key: { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -44,6 +49,11 @@ async function run(argv: string[]): Promise<void> {
     case 'users create':
       return createUserCommand(config, { email: need('email'), account: need('account') });
     default:
+      if (positionals[0] === 'sign') {
+        const expiresIn = values['no-expiry'] ? null : Number(values['expires-in'] ?? 3600);
+        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1)) throw new UsageError('--expires-in must be a positive number of seconds');
+        return signCommand(config, positionals[1], { expiresIn, key: values.key });
+      }
       throw new UsageError(`unknown command "${command}"`);
   }
 }

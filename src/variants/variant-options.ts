@@ -3,8 +3,9 @@
  * also show width-only variants and `browser_ttl`, so missing fit/metadata take their defaults.
  */
 import type { VariantOptions } from '../accounts/model.js';
-import { errors } from '../errors.js';
+import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
+import { specFromNamedVariant } from './option-parser.js';
 
 const fits = ['scale-down', 'contain', 'cover', 'crop', 'pad'] as const;
 const metadataPolicies = ['keep', 'copyright', 'none'] as const;
@@ -46,6 +47,16 @@ export function validateVariantOptions(input: unknown): VariantOptions {
       throw errors.badRequest(`options.browser_ttl must be an integer from ${min} to ${max} seconds`, { pointer: '/options/browser_ttl' });
     }
     options.browser_ttl = ttl;
+  }
+  // Any other flexible-variant option (blur, quality, format, …) may be part of a named variant.
+  for (const [key, value] of Object.entries(o)) {
+    if (!(key in options) && !['fit', 'width', 'height', 'metadata', 'browser_ttl'].includes(key)) options[key] = value;
+  }
+  try {
+    specFromNamedVariant(options);
+  } catch (err) {
+    if (err instanceof ImagesError) throw errors.badRequest(`Invalid variant options: ${err.message}`, { pointer: '/options' });
+    throw err;
   }
   return options;
 }
