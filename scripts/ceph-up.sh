@@ -90,6 +90,8 @@ mon allow pool delete = true
 mon warn on pool no redundancy = false
 mon data avail warn = 2
 osd crush chooseleaf type = 0
+# The mon batches map changes for up to 1 s; every pool RGW and this script create waits for one.
+paxos propose interval = 0.1
 [mon.a]
 mon data = $dir/mon
 [osd.0]
@@ -127,8 +129,8 @@ create_osd() {
   ceph-osd -c "$conf" -i 0 --mkfs --osd-uuid "$uuid" >>"$setup_log" 2>&1 || die "osd mkfs failed" setup
 }
 
-# RGW creates its pools lazily, which makes the first CreateBucket and first PutObject of a fresh
-# cluster take ~2 s each; creating them up front keeps test timings honest.
+# RGW creates its bucket pools lazily, which makes the first CreateBucket and first PutObject of a
+# fresh cluster take ~2 s each; creating them up front keeps test timings honest.
 create_pools() {
   local pool
   for pool in default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
@@ -157,6 +159,9 @@ start_osd() {
 
 start_rgw() {
   daemon_alive "$rgw" || radosgw -c "$conf" -n "$rgw" 2>>"$setup_log" || die "radosgw did not start" "$rgw"
+}
+
+wait_for_s3() {
   wait_until 60 "S3 on port $rgw_port" "$rgw" curl -s -o /dev/null "http://127.0.0.1:$rgw_port/"
 }
 
@@ -171,7 +176,9 @@ require_free_ports
 start_mon
 [[ -f $dir/osd0/whoami ]] || create_osd
 start_osd
-[[ -f $dir/pools-created ]] || create_pools
 start_rgw
+# RGW spends ~10 s creating its own pools before it answers; ours are created meanwhile.
+[[ -f $dir/pools-created ]] || create_pools
+wait_for_s3
 [[ -f $dir/user-created ]] || create_user
 echo "ceph-up: S3 at http://127.0.0.1:$rgw_port (testkey/testsecret), cluster in $dir"
