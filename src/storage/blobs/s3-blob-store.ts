@@ -44,7 +44,7 @@ export class S3BlobStore implements BlobStore {
     } catch (err) {
       client.destroy();
       const where = settings.endpoint ?? 'AWS S3';
-      throw new Error(`cannot open S3 bucket "${settings.bucket}" at ${where}: ${describe(err)}`, { cause: err });
+      throw new Error(`cannot open S3 bucket "${settings.bucket}" at ${where}: ${explainS3Error(err)}`, { cause: err });
     }
     return store;
   }
@@ -139,7 +139,7 @@ function httpStatus(err: unknown): number | undefined {
 }
 
 /** The SDK's messages for body-less S3 errors are just "UnknownError"; name and status say more. */
-function describe(err: unknown): string {
+function explainS3Error(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const status = httpStatus(err);
   if (status === undefined) return err.message;
