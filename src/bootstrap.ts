@@ -5,6 +5,9 @@
 import type { Account } from './accounts/model.js';
 import type { Config } from './config.js';
 import type { Services } from './services.js';
+import { isUniqueViolation } from './storage/database.js';
+
+type AccountsOnly = Pick<Services, 'accounts'>;
 
 export interface BootstrapResult {
   account: Account;
@@ -12,7 +15,17 @@ export interface BootstrapResult {
   generatedToken?: string;
 }
 
-export async function bootstrap(services: Services, config: Config): Promise<BootstrapResult> {
+export async function bootstrap(services: AccountsOnly, config: Config): Promise<BootstrapResult> {
+  try {
+    return await ensureConfigured(services, config);
+  } catch (err) {
+    // Several nodes starting at once on one database: another created the same rows first.
+    if (isUniqueViolation(err)) return ensureConfigured(services, config);
+    throw err;
+  }
+}
+
+async function ensureConfigured(services: AccountsOnly, config: Config): Promise<BootstrapResult> {
   const { accounts } = services;
   const { account, created } = await chooseAccount(services, config);
   if (config.apiToken) await accounts.ensureToken(account.id, config.apiToken);
@@ -22,7 +35,7 @@ export async function bootstrap(services: Services, config: Config): Promise<Boo
   return { account, generatedToken: token };
 }
 
-async function chooseAccount(services: Services, config: Config): Promise<{ account: Account; created: boolean }> {
+async function chooseAccount(services: AccountsOnly, config: Config): Promise<{ account: Account; created: boolean }> {
   if (config.accountId) return services.accounts.ensureAccount(config.accountId);
   const existing = await services.accounts.listAccounts();
   if (existing.length > 0) return { account: existing[0]!, created: false };

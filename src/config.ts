@@ -13,6 +13,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string;
   blobStoreUrl: string;
+  databasePoolSize: number;
   /** Delivery base URL; undefined means http://HOST:PORT with the port actually bound. */
   deliveryUrl: string | undefined;
   accountId: string | undefined;
@@ -96,6 +97,8 @@ const settings: Setting<keyof Config>[] = [
       return url;
     },
   },
+  { key: 'databasePoolSize', env: 'PICTOR_DB_POOL_SIZE', doc: 'PostgreSQL connections per process (plus one for purge messages).', defaultText: '`10`',
+    parse: int('PICTOR_DB_POOL_SIZE', 10, 1, 1000) },
   {
     key: 'deliveryUrl', env: 'PICTOR_DELIVERY_URL', doc: 'Public base URL of image delivery, used in `variants` URLs.',
     defaultText: '`http://HOST:PORT`',
@@ -155,9 +158,15 @@ const settings: Setting<keyof Config>[] = [
     } },
   { key: 'imageQuota', env: 'PICTOR_IMAGE_QUOTA', doc: 'Images an account may store (reported by `stats` as `allowed`).', defaultText: '`100000`',
     parse: int('PICTOR_IMAGE_QUOTA', 100_000, 1, Number.MAX_SAFE_INTEGER) },
-  { key: 'purgeBusUrl', env: 'PURGE_BUS_URL', doc: 'Cross-node purge: `redis://…`; default derived from the database.', defaultText: 'derived',
-    parse: optional },
-  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port.', defaultText: 'number of cores',
+  { key: 'purgeBusUrl', env: 'PURGE_BUS_URL',
+    doc: 'Cross-node purge: `redis://host:port[/db][?channel=NAME]`. Unset: PostgreSQL LISTEN/NOTIFY when DATABASE_URL is PostgreSQL, else between the workers of this machine.',
+    defaultText: 'derived',
+    parse: (raw) => {
+      const url = optional(raw);
+      if (url !== undefined && !/^rediss?:\/\/[^/?#]/.test(url)) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+      return url;
+    } },
+  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process).', defaultText: 'number of cores',
     parse: int('PICTOR_WORKERS', cores, 1, 256) },
   { key: 'cacheMemoryBytes', env: 'PICTOR_CACHE_MEMORY_MB', doc: 'In-memory rendition cache size, MiB.', defaultText: '`256`',
     parse: mebibytes('PICTOR_CACHE_MEMORY_MB', 256) },

@@ -9,7 +9,8 @@ import { DeliveryConfigService } from './accounts/delivery-config.js';
 import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
 import { DiskCache } from './cache/disk-cache.js';
 import { MemoryLru } from './cache/memory-lru.js';
-import { LocalPurgeBus, type PurgeBus } from './cache/purge-bus.js';
+import { openPurgeBus } from './cache/open-purge-bus.js';
+import type { PurgeBus } from './cache/purge-bus.js';
 import { imageKeyPrefix } from './cache/rendition.js';
 import { RenditionCache } from './cache/rendition-cache.js';
 import { DeliveryMetadata } from './delivery/delivery-metadata.js';
@@ -58,13 +59,15 @@ export interface Services {
 export interface ServiceOverrides {
   clock?: Clock;
   fetchSource?: SourceFetcher;
+  /** Where the disk rendition cache lives (default `<data dir>/cache`; each worker process has its own). */
+  cacheDir?: string;
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const blobs = await openBlobStore(config.blobStoreUrl);
-  const purge: PurgeBus = new LocalPurgeBus();
+  const purge = await openPurgeBus(config, database);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
   const signingKeyRepository = new KyselySigningKeyRepository(database.db);
@@ -93,13 +96,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const keys = new SigningKeyService(signingKeyRepository, purge, clock);
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
-  const metrics = createMetrics(() => transformQueue.queued, () => transformQueue.active);
+  const metrics = createMetrics(() => transformQueue.queued, () => transformQueue.active, () => purge.connected());
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
-    config.cacheDiskBytes > 0 ? await DiskCache.open(path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
+    config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
     metrics.cache,
   );
   purge.subscribe((event) => {
+    metrics.purges.inc({ kind: event.kind });
     if (event.kind === 'image') void renditionCache.purgeImage(imageKeyPrefix(event.accountId, event.imageId));
     else if (event.kind === 'all') void renditionCache.clear();
   });

@@ -1,54 +1,85 @@
-/** `pictor serve`: open the stores, make sure an account exists, listen. */
+/**
+ * `pictor serve`. With PICTOR_WORKERS=1 one process does everything. With more, this process
+ * becomes the cluster primary (cluster-primary.ts) and forks workers that share the port; each
+ * worker runs serveAsWorker().
+ */
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { buildApp, loggerOptions } from '../app.js';
-import { bootstrap, type BootstrapResult } from '../bootstrap.js';
+import { bootstrap } from '../bootstrap.js';
 import type { Config } from '../config.js';
 import { scheduleBlobSweeps, sweepStrayBlobs } from '../images/blob-sweeper.js';
-import { createServices } from '../services.js';
-
-function banner(config: Config, apiBase: string, deliveryBase: string, result: BootstrapResult): string {
-  const lines = [
-    `Pictor is listening on ${apiBase.replace(/\/client\/v4$/, '')}`,
-    `  API base URL:      ${apiBase}`,
-    `  Delivery base URL: ${deliveryBase}`,
-    `  Account ID:        ${result.account.id}`,
-    `  Account hash:      ${result.account.hash}`,
-  ];
-  if (result.generatedToken) {
-    lines.push(
-      `  API token:         ${result.generatedToken}`,
-      '  (shown once: it is stored hashed. Set PICTOR_API_TOKEN to choose your own.)',
-    );
-  }
-  lines.push(`  Data:              ${config.databaseUrl.startsWith('sqlite:') ? config.dataDir : config.databaseUrl.replace(/\/\/[^@]*@/, '//')}`);
-  return lines.join('\n');
-}
+import { createServices, type Services } from '../services.js';
+import { banner, originOf } from './banner.js';
+import { superviseWorkers, workerSlot } from './cluster-primary.js';
 
 export async function serve(config: Config): Promise<void> {
+  if (config.workers === 1) return serveInProcess(config);
+  if (cluster.isPrimary) return superviseWorkers(config);
+  return serveAsWorker(config);
+}
+
+async function serveInProcess(config: Config): Promise<void> {
   const services = await createServices(config);
   const result = await bootstrap(services, config);
+  const node = await startNode(services, config, { sweeps: true });
+  console.log(banner(config, node.origin, result, 1));
+}
+
+/** The primary has migrated the database and bootstrapped the account before forking us. */
+async function serveAsWorker(config: Config): Promise<void> {
+  const slot = workerSlot();
+  const services = await createServices(shareOfMachine(config), { cacheDir: path.join(config.dataDir, 'cache', `worker-${slot}`) });
+  // One sweeper per machine is plenty.
+  const node = await startNode(services, config, { sweeps: slot === 0 });
+  // The primary is gone: nobody would restart us or relay our purges any more.
+  process.once('disconnect', () => void node.shutdown('primary exited'));
+}
+
+/**
+ * Cache sizes and transform slots are set for the machine; each worker takes its share, so N
+ * workers use what one process would.
+ */
+function shareOfMachine(config: Config): Config {
+  const n = config.workers;
+  return {
+    ...config,
+    cacheMemoryBytes: Math.floor(config.cacheMemoryBytes / n),
+    cacheDiskBytes: Math.floor(config.cacheDiskBytes / n),
+    transformConcurrency: Math.ceil(config.transformConcurrency / n),
+  };
+}
+
+interface RunningNode {
+  origin: string;
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Builds the app, listens, starts the blob sweeps and stops everything on SIGTERM/SIGINT. */
+async function startNode(services: Services, config: Config, options: { sweeps: boolean }): Promise<RunningNode> {
   const app = await buildApp(services, { logger: loggerOptions(config.logLevel) });
   await app.listen({ host: config.host, port: config.port });
-  const { port } = app.server.address() as AddressInfo;
-  const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const origin = originOf(config.host, (app.server.address() as AddressInfo).port);
   if (!config.deliveryUrl) services.urls.delivery = origin;
-  console.log(banner(config, `${origin}/client/v4`, services.urls.delivery, result));
 
   const hour = 3600_000;
-  const stopSweeps = scheduleBlobSweeps(
-    async () => {
-      const result = await sweepStrayBlobs(services.blobs, services.imageRepository, Date.now(), hour);
-      if (result.removedBlobs || result.removedTemp) app.log.info(result, 'swept stray blobs');
-    },
-    hour,
-    (err) => app.log.error({ err }, 'blob sweep failed'),
-  );
+  const stopSweeps = options.sweeps
+    ? scheduleBlobSweeps(
+        async () => {
+          const result = await sweepStrayBlobs(services.blobs, services.imageRepository, Date.now(), hour);
+          if (result.removedBlobs || result.removedTemp) app.log.info(result, 'swept stray blobs');
+        },
+        hour,
+        (err) => app.log.error({ err }, 'blob sweep failed'),
+      )
+    : () => undefined;
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ reason }, 'shutting down');
     stopSweeps();
     await app.close();
     await services.close();
@@ -56,4 +87,5 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  return { origin, shutdown };
 }

@@ -1,7 +1,9 @@
 /**
- * What delivery reads on every request — account by hash, image record, variants, signing keys —
- * cached in memory and dropped by purge events. While the purge bus reports itself disconnected
- * the caches are bypassed, so a missed message can never serve from stale metadata.
+ * What delivery reads on every request — account by hash, image record, variants, signing keys.
+ * With a single-process purge bus they are cached in memory and dropped by purge events, which
+ * reach every handler before the API call that caused them returns. A bus between processes
+ * delivers later or not at all, so then every request reads them fresh (primary-key lookups):
+ * the next request after a change, on any node or worker, sees it.
  */
 import type { Account, SigningKeyRepository, VariantRecord, VariantRepository } from '../accounts/model.js';
 import type { AccountService } from '../accounts/account-service.js';
@@ -25,7 +27,7 @@ export interface DeliveryMetadataDeps {
   images: ImageRepository;
   variants: VariantRepository;
   keys: SigningKeyRepository;
-  bus: PurgeBus & { connected?: () => boolean };
+  bus: PurgeBus;
 }
 
 export class DeliveryMetadata {
@@ -36,12 +38,12 @@ export class DeliveryMetadata {
   /** Bumped by every purge: a load that raced a purge must not be cached. */
   private epoch = 0;
 
-  constructor(private readonly deps: DeliveryMetadataDeps) {
-    deps.bus.subscribe((event) => this.forget(event));
-  }
+  /** Only a synchronous bus can make a cached entry go before the change is acknowledged. */
+  private readonly caching: boolean;
 
-  private get trusted(): boolean {
-    return this.deps.bus.connected?.() ?? true;
+  constructor(private readonly deps: DeliveryMetadataDeps) {
+    this.caching = deps.bus.synchronous;
+    if (this.caching) deps.bus.subscribe((event) => this.forget(event));
   }
 
   private forget(event: PurgeEvent): void {
@@ -67,14 +69,12 @@ export class DeliveryMetadata {
   }
 
   private async cached<V>(map: Map<string, V>, key: string, load: () => Promise<V | undefined>, keep: (v: V) => boolean = () => true) {
-    const trusted = this.trusted;
-    if (trusted) {
-      const hit = map.get(key);
-      if (hit !== undefined) return hit;
-    }
+    if (!this.caching) return load();
+    const hit = map.get(key);
+    if (hit !== undefined) return hit;
     const epoch = this.epoch;
     const value = await load();
-    if (value !== undefined && trusted && keep(value) && epoch === this.epoch) map.set(key, value);
+    if (value !== undefined && keep(value) && epoch === this.epoch) map.set(key, value);
     return value;
   }
 
@@ -88,6 +88,8 @@ export class DeliveryMetadata {
   }
 
   async variant(accountId: string, name: string): Promise<VariantRecord | undefined> {
+    // Read fresh, one row by primary key beats the account's whole list.
+    if (!this.caching) return this.deps.variants.find(accountId, name);
     const all = await this.cached(this.variantLists, accountId, async () => new Map((await this.deps.variants.list(accountId)).map((v) => [v.id, v])));
     return all?.get(name);
   }

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Schema } from './schema.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest, pendingMigrations } from './migrations.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -19,38 +20,82 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** PostgreSQL pool size per process. */
   poolSize?: number;
+  /**
+   * Open without writing anything (no migrations, SQLite in read-only mode), for copying an
+   * installation elsewhere. Refuses a database whose schema is behind this version of Pictor.
+   */
+  readOnly?: boolean;
 }
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const database = url.startsWith('sqlite:') ? await openSqlite(url.slice('sqlite:'.length)) : await openPostgres(url, options);
-  await migrateToLatest(database.db as Kysely<unknown>);
+  const database = url.startsWith('sqlite:') ? await openSqlite(url.slice('sqlite:'.length), options) : await openPostgres(url, options);
+  try {
+    if (!options.readOnly) await migrateToLatest(database.db as Kysely<unknown>);
+    else await refuseIfBehind(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   return database;
 }
 
-async function openSqlite(file: string): Promise<Database> {
+async function openSqlite(file: string, options: OpenDatabaseOptions): Promise<Database> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
+  if (options.readOnly) {
+    if (!fs.existsSync(file)) throw new Error(`no SQLite database at ${file}`);
+    // WAL readers still need the -shm index; SQLite makes it beside the file if it is missing.
+    const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    return sqliteDatabase(sqlite);
+  }
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed upload survives power loss, not only a process crash.
   sqlite.pragma('synchronous = FULL');
+  // Worker processes share the file; a writer waits for another's transaction instead of failing.
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
+  return sqliteDatabase(sqlite);
+}
+
+function sqliteDatabase(sqlite: import('better-sqlite3').Database): Database {
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+// int8 (bigint columns, count(*)) arrives as a string by default; Pictor's values (epoch ms, byte
+// sizes, counts) stay far below 2^53, so numbers are exact.
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
-  const pg = await import('pg');
-  const Pool = pg.default.Pool;
-  // int8 (bigint, count(*)) arrives as a string by default; our values fit in a double.
-  const types = {
-    getTypeParser: ((oid: number, format?: string) =>
-      oid === 20 ? (v: string) => Number(v) : pg.default.types.getTypeParser(oid, format as 'text')) as typeof pg.default.types.getTypeParser,
-  };
-  const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'pictor',
+    types,
+  });
+  // An idle pooled connection that the server drops must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  try {
+    (await pool.connect()).release();
+  } catch (err) {
+    await pool.end();
+    throw new Error(`cannot connect to PostgreSQL at ${url.replace(/\/\/[^@/]*@/, '//')}: ${(err as Error).message}`, { cause: err });
+  }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+async function refuseIfBehind(database: Database): Promise<void> {
+  const pending = await pendingMigrations(database.db as Kysely<unknown>);
+  if (pending.length) {
+    throw new Error(`the database is behind this version of Pictor (missing ${pending.join(', ')}); start Pictor on it once to upgrade it`);
+  }
 }
 
 /** True when a write failed because a primary key or unique index already holds the value. */

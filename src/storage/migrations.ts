@@ -1,5 +1,5 @@
 /** Schema migrations, run at start on SQLite and PostgreSQL alike. Append only; never edit a shipped one. */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -87,12 +87,23 @@ export const migrations: Record<string, Migration> = {
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+const MIGRATION_TABLE = 'pictor_migrations';
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'pictor_migrations', migrationLockTableName: 'pictor_migrations_lock' });
+  // On PostgreSQL the migrator holds an advisory lock, so nodes starting together migrate once.
+  const migrator = new Migrator({ db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: 'pictor_migrations_lock' });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
   }
+}
+
+/** Migrations this version has that the database has not run; reads only (Migrator would write). */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const done = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`
+    .execute(db)
+    .then((r) => new Set(r.rows.map((row) => row.name)))
+    .catch(() => new Set<string>());
+  return Object.keys(migrations).filter((name) => !done.has(name));
 }

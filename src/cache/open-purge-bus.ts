@@ -1,0 +1,27 @@
+/**
+ * The one place that picks the purge bus: Redis when PURGE_BUS_URL names one; otherwise PostgreSQL
+ * LISTEN/NOTIFY when the metadata lives there (every node shares it already); otherwise, on the
+ * embedded stores, the cluster primary's relay between worker processes, or plain in-process.
+ */
+import cluster from 'node:cluster';
+import type { Config } from '../config.js';
+import type { Database } from '../storage/database.js';
+import { LocalPurgeBus, type PurgeBus } from './purge-bus.js';
+import { ClusterPurgeBus } from './purge-bus-cluster.js';
+import { PostgresPurgeBus } from './purge-bus-postgres.js';
+import { RedisPurgeBus } from './purge-bus-redis.js';
+
+export type PurgeBusErrorReporter = (err: Error) => void;
+
+const reportToStderr: PurgeBusErrorReporter = (err) => console.error(`pictor: ${err.message}`);
+
+export async function openPurgeBus(
+  config: Pick<Config, 'purgeBusUrl' | 'databaseUrl'>,
+  database: Database,
+  onError: PurgeBusErrorReporter = reportToStderr,
+): Promise<PurgeBus> {
+  if (config.purgeBusUrl) return RedisPurgeBus.open(config.purgeBusUrl, onError);
+  if (database.dialect === 'postgres') return PostgresPurgeBus.open({ connectionString: config.databaseUrl, db: database.db, onError });
+  if (cluster.isWorker) return new ClusterPurgeBus();
+  return new LocalPurgeBus();
+}

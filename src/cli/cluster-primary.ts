@@ -1,0 +1,97 @@
+/**
+ * The cluster primary for PICTOR_WORKERS > 1. It migrates the database and bootstraps the account
+ * once, before any worker opens the stores (so workers never race on either), forks the workers
+ * (they share the listening port through node:cluster), prints the banner once, relays purge
+ * messages between workers, restarts a worker that crashes and passes SIGTERM/SIGINT on.
+ * It serves no requests itself.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { AccountService } from '../accounts/account-service.js';
+import { bootstrap, type BootstrapResult } from '../bootstrap.js';
+import { relayPurgeMessages } from '../cache/purge-bus-cluster.js';
+import type { Config } from '../config.js';
+import { KyselyAccountRepository } from '../storage/account-repository.js';
+import { openDatabase } from '../storage/database.js';
+import { systemClock } from '../util/clock.js';
+import { banner, originOf } from './banner.js';
+
+const SLOT_VARIABLE = 'PICTOR_WORKER_SLOT';
+const STOP_GRACE_MS = 30_000;
+/** A worker that lived this long before crashing counts as healthy: restart it at once. */
+const HEALTHY_AFTER_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/** This worker's slot (0…PICTOR_WORKERS-1): a restarted worker takes over its predecessor's slot. */
+export const workerSlot = (): number => Number(process.env[SLOT_VARIABLE] ?? 0);
+
+interface Slot {
+  index: number;
+  startedMs: number;
+  quickCrashes: number;
+}
+
+export async function superviseWorkers(config: Config): Promise<void> {
+  const result = await prepareStores(config);
+  relayPurgeMessages(cluster);
+
+  const slots = new Map<Worker, Slot>();
+  let anyListening = false;
+  let stopping = false;
+
+  const fork = (slot: Slot) => {
+    slots.set(cluster.fork({ [SLOT_VARIABLE]: String(slot.index) }), { ...slot, startedMs: Date.now() });
+  };
+
+  const stop = (signal: NodeJS.Signals, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (slots.size === 0) process.exit(exitCode);
+    for (const worker of slots.keys()) worker.process.kill(signal);
+    process.exitCode = exitCode;
+    setTimeout(() => {
+      for (const worker of slots.keys()) worker.process.kill('SIGKILL');
+      process.exit(exitCode || 1);
+    }, STOP_GRACE_MS).unref();
+  };
+
+  cluster.on('listening', (_worker, address) => {
+    if (anyListening) return;
+    anyListening = true;
+    console.log(banner(config, originOf(config.host, address.port), result, config.workers));
+  });
+
+  cluster.on('exit', (worker, code, signal) => {
+    const slot = slots.get(worker)!;
+    slots.delete(worker);
+    if (stopping) {
+      if (slots.size === 0) process.exit();
+      return;
+    }
+    const how = signal ?? `code ${code}`;
+    if (!anyListening) {
+      // Nothing ever came up (bad settings, unreachable store): restarting would only loop.
+      console.error(`pictor: worker ${slot.index} exited during start (${how}); stopping`);
+      return stop('SIGTERM', 1);
+    }
+    const quick = Date.now() - slot.startedMs < HEALTHY_AFTER_MS;
+    const quickCrashes = quick ? slot.quickCrashes + 1 : 0;
+    const delay = quickCrashes === 0 ? 0 : Math.min(250 * 2 ** quickCrashes, MAX_RESTART_DELAY_MS);
+    console.error(`pictor: worker ${slot.index} exited (${how}); restarting it${delay ? ` in ${delay} ms` : ''}`);
+    setTimeout(() => !stopping && fork({ ...slot, quickCrashes }), delay);
+  });
+
+  process.once('SIGTERM', () => stop('SIGTERM', 0));
+  // Ctrl-C reaches the workers too (same process group); they stop by themselves.
+  process.once('SIGINT', () => stop('SIGTERM', 0));
+  for (let index = 0; index < config.workers; index++) fork({ index, startedMs: 0, quickCrashes: 0 });
+}
+
+/** Migrations (inside openDatabase) and the first account, token and user. */
+async function prepareStores(config: Config): Promise<BootstrapResult> {
+  const database = await openDatabase(config.databaseUrl, { poolSize: 1 });
+  try {
+    return await bootstrap({ accounts: new AccountService(new KyselyAccountRepository(database.db), systemClock) }, config);
+  } finally {
+    await database.close();
+  }
+}
