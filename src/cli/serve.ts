@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, loggerOptions } from '../app.js';
 import { bootstrap, type BootstrapResult } from '../bootstrap.js';
 import type { Config } from '../config.js';
-import { scheduleBlobSweeps, sweepStrayBlobs } from '../images/blob-sweeper.js';
+import { startBackgroundJobs } from '../background-jobs.js';
 import { createServices } from '../services.js';
 
 function banner(config: Config, apiBase: string, deliveryBase: string, result: BootstrapResult): string {
@@ -34,22 +34,14 @@ export async function serve(config: Config): Promise<void> {
   if (!config.deliveryUrl) services.urls.delivery = origin;
   console.log(banner(config, `${origin}/client/v4`, services.urls.delivery, result));
 
-  const hour = 3600_000;
-  const stopSweeps = scheduleBlobSweeps(
-    async () => {
-      const result = await sweepStrayBlobs(services.blobs, services.imageRepository, Date.now(), hour);
-      if (result.removedBlobs || result.removedTemp) app.log.info(result, 'swept stray blobs');
-    },
-    hour,
-    (err) => app.log.error({ err }, 'blob sweep failed'),
-  );
+  const stopJobs = startBackgroundJobs(services, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    stopSweeps();
+    await stopJobs();
     await app.close();
     await services.close();
     process.exit(0);
