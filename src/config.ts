@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createAddressPolicy } from './images/address-policy.js';
+import { createAddressPolicy } from './net/address-policy.js';
 
 export interface Config {
   host: string;
@@ -33,6 +33,10 @@ export interface Config {
   urlUploadMaxRedirects: number;
   apiRateLimit: number;
   batchRateLimit: number;
+  webhookAllow: string[];
+  webhookTimeoutMs: number;
+  webhookRetryBaseMs: number;
+  webhookMaxAttempts: number;
 }
 
 class ConfigError extends Error {}
@@ -66,6 +70,17 @@ const mebibytes = (name: string, fallbackMiB: number) => (raw: string | undefine
   int(name, fallbackMiB, 0, 1024 * 1024)(raw) * 1024 * 1024;
 
 const cores = Math.max(1, os.availableParallelism());
+
+/** Comma-separated hosts or CIDRs, validated by the same policy that will use them. */
+const allowList = (name: string) => (raw: string | undefined) => {
+  const entries = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    createAddressPolicy(entries);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${(err as Error).message}`);
+  }
+  return entries;
+};
 
 // Order matters: later settings may derive their defaults from earlier ones (dataDir → database URL).
 const settings: Setting<keyof Config>[] = [
@@ -177,16 +192,7 @@ const settings: Setting<keyof Config>[] = [
   { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
-    defaultText: 'empty',
-    parse: (raw) => {
-      const entries = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      try {
-        createAddressPolicy(entries);
-      } catch (err) {
-        throw new ConfigError(`PICTOR_URL_UPLOAD_ALLOW: ${(err as Error).message}`);
-      }
-      return entries;
-    } },
+    defaultText: 'empty', parse: allowList('PICTOR_URL_UPLOAD_ALLOW') },
   { key: 'urlUploadTimeoutMs', env: 'PICTOR_URL_UPLOAD_TIMEOUT_MS', doc: 'Total time allowed to fetch an upload-by-URL source.', defaultText: '`15000`',
     parse: int('PICTOR_URL_UPLOAD_TIMEOUT_MS', 15_000, 100, 600_000) },
   { key: 'urlUploadMaxRedirects', env: 'PICTOR_URL_UPLOAD_MAX_REDIRECTS', doc: 'Redirects followed when fetching an upload-by-URL source.', defaultText: '`5`',
@@ -195,6 +201,14 @@ const settings: Setting<keyof Config>[] = [
     parse: int('PICTOR_API_RATE_LIMIT', 1200, 0, 100_000_000) },
   { key: 'batchRateLimit', env: 'PICTOR_BATCH_RATE_LIMIT', doc: 'Requests per second per batch token.', defaultText: '`200`',
     parse: int('PICTOR_BATCH_RATE_LIMIT', 200, 1, 1_000_000) },
+  { key: 'webhookAllow', env: 'PICTOR_WEBHOOK_ALLOW', doc: 'Comma-separated hosts or CIDRs that webhooks may be sent to even though they are private/loopback.',
+    defaultText: 'empty', parse: allowList('PICTOR_WEBHOOK_ALLOW') },
+  { key: 'webhookTimeoutMs', env: 'PICTOR_WEBHOOK_TIMEOUT_MS', doc: 'Time a webhook receiver has to answer.', defaultText: '`10000`',
+    parse: int('PICTOR_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000) },
+  { key: 'webhookRetryBaseMs', env: 'PICTOR_WEBHOOK_RETRY_BASE_MS', doc: 'First retry delay of a failed webhook; doubles each attempt (at most 1 h).', defaultText: '`5000`',
+    parse: int('PICTOR_WEBHOOK_RETRY_BASE_MS', 5000, 10, 3_600_000) },
+  { key: 'webhookMaxAttempts', env: 'PICTOR_WEBHOOK_MAX_ATTEMPTS', doc: 'Attempts before a webhook delivery is given up.', defaultText: '`12`',
+    parse: int('PICTOR_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100) },
 ];
 
 export function loadConfig(env: Env = process.env): Config {

@@ -67,6 +67,9 @@ export const errors = {
   imageNotFound: () => new ImagesError(5404, 404, 'Image not found'),
   variantNotFound: () => new ImagesError(5401, 404, 'Variant not found'),
   keyNotFound: () => new ImagesError(5404, 404, 'Signing key not found'),
+  uploadUrlInvalid: () => new ImagesError(5404, 404, 'This upload URL is not valid or has already been used'),
+  uploadUrlExpired: () => new ImagesError(5408, 410, 'This upload URL has expired; request a new one'),
+  webhookNotFound: () => new ImagesError(5404, 404, 'No webhook is configured for this account'),
   alreadyExists: (what = 'Resource') =>
     new ImagesError(5409, 409, `${what} already exists. Verify the resource information and try again.`),
   quotaExceeded: (allowed: number) =>

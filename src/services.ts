@@ -18,6 +18,7 @@ import { DeliveryService } from './delivery/delivery-service.js';
 import { PurgeGenerations } from './delivery/purge-generations.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
+import { DirectUploadService } from './images/direct-upload-service.js';
 import { ImageService, type SourceFetcher } from './images/image-service.js';
 import type { ImageRepository } from './images/model.js';
 import { KyselyAccountRepository } from './storage/account-repository.js';
@@ -32,6 +33,11 @@ import { VariantService } from './variants/variant-service.js';
 import { type Clock, systemClock } from './util/clock.js';
 import { fetchSource } from './images/fetch-source.js';
 import { limits } from './limits.js';
+import { createAddressPolicy } from './net/address-policy.js';
+import { KyselyWebhookRepository } from './storage/webhook-repository.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookOutbox } from './webhooks/outbox.js';
+import { WebhookService } from './webhooks/webhook-service.js';
 
 export interface Services {
   config: Config;
@@ -51,6 +57,9 @@ export interface Services {
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
+  directUploads: DirectUploadService;
+  webhooks: WebhookService;
+  webhookDispatcher: WebhookDispatcher;
   /** Public base URL of delivery; set once the listening port is known. */
   urls: { delivery: string };
   close(): Promise<void>;
@@ -73,6 +82,20 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const signingKeyRepository = new KyselySigningKeyRepository(database.db);
   const urls = { delivery: config.deliveryUrl ?? `http://${config.host}:${config.port}` };
   const accounts = new AccountService(new KyselyAccountRepository(database.db), clock);
+  const webhookRepository = new KyselyWebhookRepository(database.db);
+  const webhookDispatcher = new WebhookDispatcher(
+    webhookRepository,
+    clock,
+    {
+      timeoutMs: config.webhookTimeoutMs,
+      retryBaseMs: config.webhookRetryBaseMs,
+      maxAttempts: config.webhookMaxAttempts,
+      pollMs: 1000,
+      policy: createAddressPolicy(config.webhookAllow),
+    },
+    (err) => console.error('webhook dispatcher:', err),
+  );
+  const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
   const images = new ImageService({
     images: imageRepository,
     variants: variantRepository,
@@ -90,7 +113,18 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         })),
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
+    events,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+  });
+  const directUploads = new DirectUploadService({
+    images: imageRepository,
+    imageService: images,
+    accounts,
+    blobs,
+    purge,
+    events,
+    clock,
+    deliveryBase: () => urls.delivery,
   });
   const variants = new VariantService(variantRepository, purge, clock);
   const keys = new SigningKeyService(signingKeyRepository, purge, clock);
@@ -134,8 +168,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     renditionCache,
     transformQueue,
     metrics,
+    directUploads,
+    webhooks: new WebhookService(webhookRepository, clock),
+    webhookDispatcher,
     urls,
     async close() {
+      await webhookDispatcher.stop();
       await purge.close();
       await blobs.close();
       await database.close();

@@ -12,6 +12,9 @@ import { uploadImage } from './images/upload.js';
 import { deleteKey, listKeys, putKey } from './keys/routes.js';
 import { getConfig, patchConfig } from './config/routes.js';
 import type { ApiApp } from './types.js';
+import { createDirectUpload } from './uploads/direct-upload.js';
+import { uploadUrlRoutes } from './uploads/upload-url.js';
+import { deleteWebhook, getWebhook, putWebhook } from './webhooks/routes.js';
 import { createVariant } from './variants/create.js';
 import { deleteVariant } from './variants/delete.js';
 import { getVariant } from './variants/get.js';
@@ -21,6 +24,7 @@ import { verifyToken } from './user/verify-token.js';
 
 export function registerApiRoutes(app: ApiApp, services: Services): void {
   verifyToken(app, services);
+  uploadUrlRoutes(app, services);
   registerAccountScope(app, services, (scope) => {
     for (const route of [
       uploadImage,
@@ -41,6 +45,10 @@ export function registerApiRoutes(app: ApiApp, services: Services): void {
       deleteKey,
       getConfig,
       patchConfig,
+      createDirectUpload,
+      getWebhook,
+      putWebhook,
+      deleteWebhook,
     ]) {
       route(scope, services);
     }

@@ -7,9 +7,9 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildApp, loggerOptions } from '../app.js';
+import { startBackgroundJobs } from '../background-jobs.js';
 import { bootstrap } from '../bootstrap.js';
 import type { Config } from '../config.js';
-import { scheduleBlobSweeps, sweepStrayBlobs } from '../images/blob-sweeper.js';
 import { createServices, type Services } from '../services.js';
 import { banner, originOf } from './banner.js';
 import { superviseWorkers, workerSlot } from './cluster-primary.js';
@@ -23,7 +23,7 @@ export async function serve(config: Config): Promise<void> {
 async function serveInProcess(config: Config): Promise<void> {
   const services = await createServices(config);
   const result = await bootstrap(services, config);
-  const node = await startNode(services, config, { sweeps: true });
+  const node = await startNode(services, config, { backgroundJobs: true });
   console.log(banner(config, node.origin, result, 1));
 }
 
@@ -31,8 +31,8 @@ async function serveInProcess(config: Config): Promise<void> {
 async function serveAsWorker(config: Config): Promise<void> {
   const slot = workerSlot();
   const services = await createServices(shareOfMachine(config), { cacheDir: path.join(config.dataDir, 'cache', `worker-${slot}`) });
-  // One sweeper per machine is plenty.
-  const node = await startNode(services, config, { sweeps: slot === 0 });
+  // Sweeps and the webhook dispatcher: one process per machine is plenty.
+  const node = await startNode(services, config, { backgroundJobs: slot === 0 });
   // The primary is gone: nobody would restart us or relay our purges any more.
   process.once('disconnect', () => void node.shutdown('primary exited'));
 }
@@ -56,31 +56,21 @@ interface RunningNode {
   shutdown(reason: string): Promise<void>;
 }
 
-/** Builds the app, listens, starts the blob sweeps and stops everything on SIGTERM/SIGINT. */
-async function startNode(services: Services, config: Config, options: { sweeps: boolean }): Promise<RunningNode> {
+/** Builds the app, listens, starts the background jobs and stops everything on SIGTERM/SIGINT. */
+async function startNode(services: Services, config: Config, options: { backgroundJobs: boolean }): Promise<RunningNode> {
   const app = await buildApp(services, { logger: loggerOptions(config.logLevel) });
   await app.listen({ host: config.host, port: config.port });
   const origin = originOf(config.host, (app.server.address() as AddressInfo).port);
   if (!config.deliveryUrl) services.urls.delivery = origin;
 
-  const hour = 3600_000;
-  const stopSweeps = options.sweeps
-    ? scheduleBlobSweeps(
-        async () => {
-          const result = await sweepStrayBlobs(services.blobs, services.imageRepository, Date.now(), hour);
-          if (result.removedBlobs || result.removedTemp) app.log.info(result, 'swept stray blobs');
-        },
-        hour,
-        (err) => app.log.error({ err }, 'blob sweep failed'),
-      )
-    : () => undefined;
+  const stopJobs = options.backgroundJobs ? startBackgroundJobs(services, app.log) : async () => undefined;
 
   let closing = false;
   const shutdown = async (reason: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ reason }, 'shutting down');
-    stopSweeps();
+    await stopJobs();
     await app.close();
     await services.close();
     process.exit(0);

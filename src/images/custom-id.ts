@@ -12,7 +12,7 @@ const controlChars = /[\u0000-\u001f\u007f-\u009f]/;
 // Percent-encoded slash, backslash, dot or NUL: double-encoding tricks.
 const encodedSeparator = /%(2f|5c|2e|00)/i;
 /** Literal segments of the API under images/v1/{id}: an image with such an id could never be addressed. */
-const reserved = new Set(['keys', 'stats', 'variants', 'config', 'batch_token', 'direct_upload']);
+const reserved = new Set(['keys', 'stats', 'variants', 'config', 'batch_token', 'direct_upload', 'webhook']);
 
 export function validateCustomId(id: string): string {
   const bad = (why: string) => errors.badRequest(`Invalid custom ID: ${why}`, { pointer: '/id' });

@@ -4,13 +4,13 @@
  * one deadline covers connect, redirects and the whole body; the size cap holds while streaming.
  */
 import dns from 'node:dns';
-import http, { STATUS_CODES, type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
-import { createAddressPolicy, isRefusedHostName, type AddressPolicy } from './address-policy.js';
-import { AddressRefusedError, guardedLookup } from './guarded-lookup.js';
+import { createAddressPolicy, type AddressPolicy } from '../net/address-policy.js';
+import { AddressRefusedError } from '../net/guarded-lookup.js';
+import { guardedRequest, hostOf, hostRefusal } from '../net/guarded-request.js';
 import { checkDeclaredLength, readCappedBody } from './source-body.js';
 
 export interface FetchSourceOptions {
@@ -128,11 +128,7 @@ function parseRedirect(location: string, base: URL): URL {
 /** Checks that need no DNS: scheme, refused names, IP literals (lookup is never called for those). */
 function checkTarget(url: URL, policy: AddressPolicy, redirected: boolean): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw errors.unsupportedProtocol(url.protocol);
-  const host = hostOf(url);
-  if (policy.exemptsHost(host)) return;
-  if (isRefusedHostName(host)) throw errors.sourceRefused(`${subject(url, redirected, 'is')} an internal host name`);
-  // WHATWG parsing already turned 0x7f.1, 2130706433 and 127.1 into 127.0.0.1.
-  const refusal = isIP(host) ? policy.refusalFor(host) : undefined;
+  const refusal = hostRefusal(url, policy);
   if (refusal) throw errors.sourceRefused(`${subject(url, redirected, 'is')} ${refusal}`);
 }
 
@@ -149,20 +145,12 @@ const requestHeaders = {
 };
 
 function get(url: URL, authorization: string | undefined, context: FetchContext): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).request({
-      hostname: hostOf(url),
-      port: url.port || undefined,
-      path: url.pathname + url.search,
-      headers: authorization ? { ...requestHeaders, authorization } : requestHeaders,
-      // A fresh connection per hop: a pooled socket would skip the dial-time address check.
-      agent: false,
-      lookup: guardedLookup(context.policy, context.resolve),
-      signal: context.signal,
-    });
-    request.on('response', resolve);
-    request.on('error', reject);
-    request.end();
+  return guardedRequest(url, {
+    method: 'GET',
+    headers: authorization ? { ...requestHeaders, authorization } : requestHeaders,
+    policy: context.policy,
+    resolve: context.resolve,
+    signal: context.signal,
   });
 }
 
@@ -184,11 +172,6 @@ function withoutCredentials(url: URL): URL {
   copy.username = '';
   copy.password = '';
   return copy;
-}
-
-/** URL.hostname keeps IPv6 brackets; sockets and the address policy want the bare address. */
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function filenameOf(url: URL): string {

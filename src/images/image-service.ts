@@ -11,10 +11,11 @@ import type { BlobStore } from '../storage/blobs/blob-store.js';
 import type { Clock } from '../util/clock.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
 import { isGeneratedIdShape, validateCustomId } from './custom-id.js';
+import type { ImageEvents } from './image-events.js';
 import { imageView, type ImageView } from './image-view.js';
 import { inspectImage, type InspectedImage } from './inspect.js';
 import { validateMetadata } from './metadata.js';
-import { DuplicateImageError, type ImagePatch, type ImageRecord, type ImageRepository, type JsonObject, type KeysetQuery, type MetaFilter } from './model.js';
+import { DuplicateImageError, type ImagePatch, type ImageRecord, type UploadedImage, type ImageRepository, type JsonObject, type KeysetQuery, type MetaFilter } from './model.js';
 
 export interface UploadFile {
   bytes: Buffer;
@@ -55,6 +56,7 @@ export interface ImageServiceDeps {
   /** Base of delivery URLs; read per call because it is known only once the server listens. */
   deliveryBase: () => string;
   imageQuota: number;
+  events: ImageEvents;
   /** Bounds concurrent full decodes of uploads (each may hold up to 100 MP). */
   inspectQueue: BoundedQueue;
 }
@@ -72,18 +74,21 @@ export class ImageService {
 
     const source = input.file ?? (await this.deps.fetchSource(input.url!));
     const inspected = await this.inspect(source.bytes, source.contentType);
-    const record = this.newRecord(account, fields, inspected, source.filename, false);
-    record.blobKey = newBlobKey(account.id);
+    const now = this.deps.clock.now();
+    const record: ImageRecord = { ...newDraft(account.id, fields, now), ...uploadedImage(account.id, inspected, source.filename, now), draft: false };
 
-    await blobs.put(record.blobKey, source.bytes, inspected.contentType);
+    const blobKey = record.blobKey!;
+    await blobs.put(blobKey, source.bytes, inspected.contentType);
     try {
       await images.insert(record);
     } catch (err) {
-      await blobs.delete(record.blobKey);
+      await blobs.delete(blobKey);
       if (err instanceof DuplicateImageError) throw errors.alreadyExists('Image with this custom ID');
       throw err;
     }
-    return this.view(account, record);
+    const view = await this.view(account, record);
+    await this.deps.events.emit(account.id, 'image.uploaded', { image: view });
+    return view;
   }
 
   async get(account: Account, id: string): Promise<ImageView> {
@@ -110,7 +115,9 @@ export class ImageService {
     if (!updated) throw errors.imageNotFound();
     // Access control changed: every cached copy goes before the API call returns.
     if (accessChanged) await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
-    return this.view(account, updated);
+    const view = await this.view(account, updated);
+    await this.deps.events.emit(account.id, 'image.updated', { image: view });
+    return view;
   }
 
   async delete(account: Account, id: string): Promise<void> {
@@ -119,6 +126,7 @@ export class ImageService {
     if (!removed) throw errors.imageNotFound();
     await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
     if (removed.blobKey) await this.deps.blobs.delete(removed.blobKey);
+    await this.deps.events.emit(account.id, 'image.deleted', { image: { id } });
   }
 
   async listPage(account: Account, query: { page: number; perPage: number; creator: string | null | undefined }): Promise<ImageView[]> {
@@ -160,7 +168,8 @@ export class ImageService {
     return { bytes, contentType: record.contentType ?? 'application/octet-stream', record };
   }
 
-  private async inspect(bytes: Buffer, contentType: string | undefined): Promise<InspectedImage> {
+  /** Proves the bytes are an acceptable image, on the bounded decode queue. */
+  async inspect(bytes: Buffer, contentType: string | undefined): Promise<InspectedImage> {
     try {
       return await this.deps.inspectQueue.run(() => inspectImage(bytes, contentType));
     } catch (err) {
@@ -169,7 +178,8 @@ export class ImageService {
     }
   }
 
-  private validateFields(input: UploadInput) {
+  /** Checks the non-file fields of an upload (id, metadata, creator, requireSignedURLs). */
+  validateFields(input: Omit<UploadInput, 'file' | 'url'>): UploadFields {
     const id = input.id === undefined ? undefined : validateCustomId(input.id);
     if (id !== undefined && input.requireSignedURLs) throw errors.customIdWithSignedUrls();
     return {
@@ -180,38 +190,8 @@ export class ImageService {
     };
   }
 
-  private async checkQuota(account: Account): Promise<void> {
+  async checkQuota(account: Account): Promise<void> {
     if ((await this.deps.images.count(account.id)) >= this.deps.imageQuota) throw errors.quotaExceeded(this.deps.imageQuota);
-  }
-
-  private newRecord(
-    account: Account,
-    fields: ReturnType<ImageService['validateFields']>,
-    inspected: InspectedImage,
-    filename: string | undefined,
-    draft: boolean,
-  ): ImageRecord {
-    const now = this.deps.clock.now();
-    return {
-      accountId: account.id,
-      id: fields.id ?? newImageId(),
-      filename: cleanFilename(filename),
-      creator: fields.creator,
-      meta: fields.meta,
-      requireSignedURLs: fields.requireSignedURLs,
-      uploadedMs: now,
-      sortKey: newSortKey(now),
-      draft,
-      draftExpiresMs: null,
-      blobKey: null,
-      contentType: inspected.contentType,
-      format: inspected.format,
-      bytes: inspected.bytes,
-      width: inspected.width,
-      height: inspected.height,
-      frames: inspected.frames,
-      version: 1,
-    };
   }
 
   private async views(account: Account, records: ImageRecord[]): Promise<ImageView[]> {
@@ -219,7 +199,7 @@ export class ImageService {
     return records.map((r) => imageView(r, this.deps.deliveryBase(), account.hash, names));
   }
 
-  private async view(account: Account, record: ImageRecord): Promise<ImageView> {
+  async view(account: Account, record: ImageRecord): Promise<ImageView> {
     return (await this.views(account, [record]))[0]!;
   }
 
@@ -239,6 +219,54 @@ const sortKeyPattern = /^\d{13}[0-9a-f]{8}$/;
 function parseContinuationToken(token: string): string {
   if (!sortKeyPattern.test(token)) throw errors.badRequest('Invalid continuation_token: pass the value returned by the previous page', { pointer: '/continuation_token' });
   return token;
+}
+
+export interface UploadFields {
+  id: string | undefined;
+  meta: JsonObject;
+  requireSignedURLs: boolean;
+  creator: string | null;
+}
+
+/** A record with no bytes yet: a direct-upload draft, or the start of an ordinary upload. */
+export function newDraft(accountId: string, fields: UploadFields, now: number): ImageRecord {
+  return {
+    accountId,
+    id: fields.id ?? newImageId(),
+    filename: '',
+    creator: fields.creator,
+    meta: fields.meta,
+    requireSignedURLs: fields.requireSignedURLs,
+    uploadedMs: now,
+    sortKey: newSortKey(now),
+    draft: true,
+    draftExpiresMs: null,
+    blobKey: null,
+    contentType: null,
+    format: null,
+    bytes: 0,
+    width: 0,
+    height: 0,
+    frames: 0,
+    version: 1,
+    uploadTokenHash: null,
+  };
+}
+
+/** The fields an accepted file fills in, stored under a fresh blob key. */
+export function uploadedImage(accountId: string, inspected: InspectedImage, filename: string | undefined, now: number): UploadedImage & { blobKey: string } {
+  return {
+    filename: cleanFilename(filename),
+    uploadedMs: now,
+    sortKey: newSortKey(now),
+    blobKey: newBlobKey(accountId),
+    contentType: inspected.contentType,
+    format: inspected.format,
+    bytes: inspected.bytes,
+    width: inspected.width,
+    height: inspected.height,
+    frames: inspected.frames,
+  };
 }
 
 export const newBlobKey = (accountId: string): string => {

@@ -3,7 +3,8 @@ import type { ImageRecord, JsonObject } from './model.js';
 
 export interface ImageView {
   id: string;
-  filename: string;
+  /** Absent on drafts: no file has arrived yet. */
+  filename?: string;
   creator: string | null;
   meta: JsonObject;
   requireSignedURLs: boolean;
@@ -21,7 +22,7 @@ export function deliveryUrl(base: string, accountHash: string, imageId: string, 
 export function imageView(record: ImageRecord, deliveryBase: string, accountHash: string, variantNames: string[]): ImageView {
   const view: ImageView = {
     id: record.id,
-    filename: record.filename,
+    ...(record.draft ? {} : { filename: record.filename }),
     creator: record.creator,
     meta: record.meta,
     requireSignedURLs: record.requireSignedURLs,

@@ -23,7 +23,15 @@ export interface ImageRecord {
   height: number;
   frames: number;
   version: number;
+  /** SHA-256 of a draft's one-time upload token; null otherwise. */
+  uploadTokenHash: string | null;
 }
+
+/** What completing a direct upload fills in on its draft. */
+export type UploadedImage = Pick<
+  ImageRecord,
+  'filename' | 'uploadedMs' | 'sortKey' | 'blobKey' | 'contentType' | 'format' | 'bytes' | 'width' | 'height' | 'frames'
+>;
 
 export type ImagePatch = Partial<Pick<ImageRecord, 'creator' | 'meta' | 'requireSignedURLs'>>;
 
@@ -58,6 +66,11 @@ export interface ImageRepository {
   listKeyset(accountId: string, query: KeysetQuery): Promise<ImageRecord[]>;
   /** Non-draft images of the account. */
   count(accountId: string): Promise<number>;
+  findByUploadToken(tokenHash: string): Promise<ImageRecord | undefined>;
+  /** Turns the draft holding this token into an image; undefined if the token was used meanwhile. */
+  completeDraft(tokenHash: string, uploaded: UploadedImage): Promise<ImageRecord | undefined>;
+  /** Deletes drafts whose upload window closed before `nowMs`; returns them. */
+  removeExpiredDrafts(nowMs: number): Promise<ImageRecord[]>;
   /** Which of these blob keys some row still references (for the stray-blob sweeper). */
   referencedBlobKeys(keys: string[]): Promise<Set<string>>;
 }

@@ -6,6 +6,7 @@ import {
   type ImagePatch,
   type ImageRecord,
   type ImageRepository,
+  type UploadedImage,
   type KeysetQuery,
 } from '../images/model.js';
 import type { Database } from './database.js';
@@ -33,6 +34,7 @@ function toRecord(row: Selectable<ImagesTable>): ImageRecord {
     height: row.height,
     frames: row.frames,
     version: row.version,
+    uploadTokenHash: row.upload_token_hash,
   };
 }
 
@@ -56,6 +58,7 @@ function toRow(r: ImageRecord): ImagesTable {
     height: r.height,
     frames: r.frames,
     version: r.version,
+    upload_token_hash: r.uploadTokenHash,
   };
 }
 
@@ -121,6 +124,42 @@ export class KyselyImageRepository implements ImageRepository {
       .where('draft', '=', 0)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async findByUploadToken(tokenHash: string): Promise<ImageRecord | undefined> {
+    const row = await this.db.selectFrom('images').selectAll().where('upload_token_hash', '=', tokenHash).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async completeDraft(tokenHash: string, u: UploadedImage): Promise<ImageRecord | undefined> {
+    const row = await this.db
+      .updateTable('images')
+      .set({
+        filename: u.filename,
+        uploaded_ms: u.uploadedMs,
+        sort_key: u.sortKey,
+        blob_key: u.blobKey,
+        content_type: u.contentType,
+        format: u.format,
+        bytes: u.bytes,
+        width: u.width,
+        height: u.height,
+        frames: u.frames,
+        draft: 0,
+        draft_expires_ms: null,
+        upload_token_hash: null,
+        version: sql<number>`version + 1`,
+      })
+      .where('upload_token_hash', '=', tokenHash)
+      .where('draft', '=', 1)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async removeExpiredDrafts(nowMs: number): Promise<ImageRecord[]> {
+    const rows = await this.db.deleteFrom('images').where('draft', '=', 1).where('draft_expires_ms', '<', nowMs).returningAll().execute();
+    return rows.map(toRecord);
   }
 
   async referencedBlobKeys(keys: string[]): Promise<Set<string>> {

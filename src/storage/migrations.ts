@@ -82,8 +82,47 @@ const initial: Migration = {
   },
 };
 
+/** Direct creator uploads, batch tokens and the durable webhook outbox. */
+const uploadsAndEvents: Migration = {
+  async up(db: Kysely<unknown>) {
+    // A draft's one-time upload URL is identified by a random token, stored as its SHA-256.
+    await db.schema.alterTable('images').addColumn('upload_token_hash', 'text').execute();
+    await db.schema.createIndex('images_by_upload_token').on('images').column('upload_token_hash').unique().execute();
+    await db.schema.createIndex('images_draft_expiry').on('images').columns(['draft', 'draft_expires_ms']).execute();
+    await db.schema
+      .createTable('batch_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+      .addColumn('created_ms', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('webhooks')
+      .addColumn('account_id', 'text', (c) => c.primaryKey().references('accounts.id').onDelete('cascade'))
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('secret', 'text', (c) => c.notNull())
+      .addColumn('created_ms', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_ms', 'bigint', (c) => c.notNull())
+      .addColumn('lease_until_ms', 'bigint', (c) => c.notNull())
+      .addColumn('last_error', 'text')
+      .addColumn('created_ms', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_ms']).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_uploads_and_events': uploadsAndEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -57,6 +57,8 @@ export interface ImagesTable {
   frames: number;
   /** Bumped on every change that affects delivery; part of rendition cache keys. */
   version: number;
+  /** SHA-256 of a draft's one-time upload token; null once used (and for ordinary images). */
+  upload_token_hash: string | null;
 }
 
 export interface VariantsTable {
@@ -75,6 +77,35 @@ export interface SigningKeysTable {
   created_ms: number;
 }
 
+export interface BatchTokensTable {
+  token_hash: string;
+  account_id: string;
+  expires_ms: number;
+  created_ms: number;
+}
+
+export interface WebhooksTable {
+  account_id: string;
+  url: string;
+  secret: string;
+  created_ms: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  account_id: string;
+  type: string;
+  payload: string;
+  /** 'pending', 'delivered' or 'failed'. */
+  status: string;
+  attempts: number;
+  next_attempt_ms: number;
+  /** A node delivering this row holds it until then, so two nodes never send it at once. */
+  lease_until_ms: number;
+  last_error: string | null;
+  created_ms: number;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   users: UsersTable;
@@ -83,6 +114,9 @@ export interface Schema {
   images: ImagesTable;
   variants: VariantsTable;
   signing_keys: SigningKeysTable;
+  batch_tokens: BatchTokensTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type { Generated };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import Cloudflare from 'cloudflare';
 import { type AppOptions, buildApp } from '../../src/app.js';
 import type { ApiApp } from '../../src/api/types.js';
+import { startBackgroundJobs } from '../../src/background-jobs.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.js';
@@ -48,6 +49,7 @@ export async function startPictor(options: { env?: Record<string, string>; overr
   const services = await createServices(config, options.overrides);
   const { account } = await bootstrap(services, config);
   const app = await buildApp(services, options.app);
+  const stopJobs = startBackgroundJobs(services, app.log);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   if (!config.deliveryUrl) services.urls.delivery = origin;
@@ -69,6 +71,7 @@ export async function startPictor(options: { env?: Record<string, string>; overr
       return fetch(`${apiBase}/accounts/${account.id}${p}`, { ...init, headers });
     },
     async close() {
+      await stopJobs();
       await app.close();
       await services.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAddressPolicy, isRefusedHostName } from '../../src/images/address-policy.js';
+import { createAddressPolicy, isRefusedHostName } from '../../src/net/address-policy.js';
 
 describe('address policy', () => {
   const policy = createAddressPolicy([]);

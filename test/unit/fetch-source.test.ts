@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImagesError } from '../../src/errors.js';
 import { fetchSource, type FetchSourceOptions } from '../../src/images/fetch-source.js';
-import { AddressRefusedError } from '../../src/images/guarded-lookup.js';
+import { AddressRefusedError } from '../../src/net/guarded-lookup.js';
 
 /** A local origin that records what it received and when its connections closed. */
 interface Origin {

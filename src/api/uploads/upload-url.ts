@@ -1,0 +1,34 @@
+/**
+ * The upload URL a direct upload hands out: POST multipart `file`, no credentials, CORS open so a
+ * page on any origin can post to it (from a plain <form> or fetch()).
+ */
+import type { FastifyReply } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import type { Services } from '../../services.js';
+import { ok } from '../envelope.js';
+import { checkDeclaredLength, readUploadForm } from '../images/upload-form.js';
+import type { ApiApp } from '../types.js';
+
+const UploadParams = Type.Object({ hash: Type.String(), token: Type.String() });
+
+const cors = (reply: FastifyReply) =>
+  reply.header('access-control-allow-origin', '*').header('access-control-allow-methods', 'POST, OPTIONS').header('access-control-max-age', '86400');
+
+export function uploadUrlRoutes(app: ApiApp, services: Services): void {
+  app.options('/upload/:hash/:token', async (request, reply) => {
+    const requested = request.headers['access-control-request-headers'];
+    return cors(reply).header('access-control-allow-headers', requested ?? 'content-type').code(204).send();
+  });
+
+  app.post('/upload/:hash/:token', {
+    schema: { params: UploadParams },
+    // Errors must be readable cross-origin too.
+    onError: async (_request, reply) => void cors(reply),
+    preValidation: async (request) => checkDeclaredLength(request),
+    handler: async (request, reply) => {
+      cors(reply);
+      const form = await readUploadForm(request);
+      return ok(await services.directUploads.complete(request.params.hash, request.params.token, form.file));
+    },
+  });
+}

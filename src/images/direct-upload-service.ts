@@ -1,0 +1,109 @@
+/**
+ * Direct creator uploads: the API creates a draft with a one-time upload URL; a browser (no
+ * credentials) posts the file there before the draft expires. The URL's last segment is a random
+ * token stored only as its SHA-256, so an upload URL cannot be derived from an image ID.
+ *
+ * Failed attempts (wrong field, not an image, over a limit) leave the draft in place so the user
+ * can retry until it expires; an expired draft is removed when its URL is used or by the sweep.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Account } from '../accounts/model.js';
+import type { AccountService } from '../accounts/account-service.js';
+import { hashSecret } from '../accounts/credentials.js';
+import type { PurgeBus } from '../cache/purge-bus.js';
+import { errors } from '../errors.js';
+import { limits } from '../limits.js';
+import type { BlobStore } from '../storage/blobs/blob-store.js';
+import type { Clock } from '../util/clock.js';
+import type { ImageEvents } from './image-events.js';
+import { newDraft, uploadedImage, type ImageService, type UploadFile, type UploadInput } from './image-service.js';
+import type { ImageView } from './image-view.js';
+import { DuplicateImageError, type ImageRepository } from './model.js';
+
+export interface DirectUploadInput extends Omit<UploadInput, 'file' | 'url'> {
+  /** RFC 3339 date-time; default now + 30 minutes. */
+  expiry?: string;
+}
+
+export interface DirectUploadDeps {
+  images: ImageRepository;
+  imageService: ImageService;
+  accounts: AccountService;
+  blobs: BlobStore;
+  purge: PurgeBus;
+  events: ImageEvents;
+  clock: Clock;
+  deliveryBase: () => string;
+}
+
+export class DirectUploadService {
+  constructor(private readonly deps: DirectUploadDeps) {}
+
+  async create(account: Account, input: DirectUploadInput): Promise<{ id: string; uploadURL: string }> {
+    const { imageService, images, clock } = this.deps;
+    const fields = imageService.validateFields(input);
+    const now = clock.now();
+    const expiresMs = parseExpiry(input.expiry, now);
+    if (fields.id !== undefined && (await images.find(account.id, fields.id))) throw errors.alreadyExists('Image with this custom ID');
+    await imageService.checkQuota(account);
+    const token = randomBytes(32).toString('base64url');
+    const draft = { ...newDraft(account.id, fields, now), draftExpiresMs: expiresMs, uploadTokenHash: hashSecret(token) };
+    try {
+      await images.insert(draft);
+    } catch (err) {
+      if (err instanceof DuplicateImageError) throw errors.alreadyExists('Image with this custom ID');
+      throw err;
+    }
+    return { id: draft.id, uploadURL: `${this.deps.deliveryBase()}/upload/${account.hash}/${token}` };
+  }
+
+  /** The browser's POST to the upload URL. */
+  async complete(accountHash: string, token: string, file: UploadFile | undefined): Promise<ImageView> {
+    const { images, imageService, blobs, clock, events } = this.deps;
+    const tokenHash = hashSecret(token);
+    const draft = await images.findByUploadToken(tokenHash);
+    const account = draft && (await this.deps.accounts.findAccount(draft.accountId));
+    if (!draft || !account || account.hash !== accountHash) throw errors.uploadUrlInvalid();
+    if (draft.draftExpiresMs !== null && draft.draftExpiresMs <= clock.now()) {
+      await images.removeExpiredDrafts(clock.now());
+      throw errors.uploadUrlExpired();
+    }
+    try {
+      if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
+      const inspected = await imageService.inspect(file.bytes, file.contentType);
+      const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, file.filename, clock.now());
+      await blobs.put(blobKey, file.bytes, inspected.contentType);
+      const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
+      if (!completed) {
+        // Another request used the URL first.
+        await blobs.delete(blobKey);
+        throw errors.uploadUrlInvalid();
+      }
+      await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: completed.id });
+      const view = await imageService.view(account, completed);
+      await events.emit(account.id, 'direct_upload.completed', { image: view });
+      return view;
+    } catch (err) {
+      await events.emit(account.id, 'direct_upload.failed', { image: { id: draft.id }, error: (err as Error).message });
+      throw err;
+    }
+  }
+
+  /** Removes drafts whose upload window has closed; returns how many. */
+  async sweepExpired(): Promise<number> {
+    return (await this.deps.images.removeExpiredDrafts(this.deps.clock.now())).length;
+  }
+}
+
+function parseExpiry(expiry: string | undefined, now: number): number {
+  const { min, max, default: fallback } = limits.directUploadExpirySeconds;
+  if (expiry === undefined || expiry === '') return now + fallback * 1000;
+  const at = Date.parse(expiry);
+  if (!/^\d{4}-\d\d-\d\dT/.test(expiry) || Number.isNaN(at)) {
+    throw errors.badRequest(`expiry must be an RFC 3339 date-time such as ${new Date(now + fallback * 1000).toISOString()}`, { pointer: '/expiry' });
+  }
+  if (at < now + min * 1000 || at > now + max * 1000) {
+    throw errors.badRequest(`expiry must be between 2 minutes and 6 hours from now (${new Date(now + min * 1000).toISOString()} to ${new Date(now + max * 1000).toISOString()})`, { pointer: '/expiry' });
+  }
+  return at;
+}
