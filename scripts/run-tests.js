@@ -2,10 +2,18 @@
 // Runs the test suite. Detects PostgreSQL, Redis and S3; suites that need an absent service are
 // skipped with the reason printed. With PICTOR_REQUIRE_SERVICES=1 (set by .ci/run) a missing
 // service is a failure instead.
+//
+// Two passes: everything on the embedded stores (SQLite + files), then the API and delivery suites
+// again on the scaled stores (PostgreSQL + S3; PICTOR_TEST_ENGINE=scaled, see
+// test/support/test-engine.ts), leaving out suites named *.embedded.test.ts. The scaled pass runs
+// when PostgreSQL and S3 are both reachable. PICTOR_TEST_ENGINES=embedded (or =scaled) runs one.
+// Arguments go to vitest in both passes (`npm test -- test/api/auth` runs that suite twice).
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 
 const require = process.env.PICTOR_REQUIRE_SERVICES === '1';
+const engines = (process.env.PICTOR_TEST_ENGINES ?? 'embedded,scaled').split(',');
+const SCALED_SUITES = ['test/api', 'test/delivery'];
 
 function reachable(url, fallbackPort) {
   return new Promise((resolve) => {
@@ -54,9 +62,29 @@ if (missing.length) {
   console.warn(message);
 }
 
-const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: process.env,
-});
-if (missing.length) console.warn(`\n${`[pictor tests] reminder: skipped suites needing ${missing.join(', ')}`}`);
-process.exit(result.status ?? 1);
+const args = process.argv.slice(2);
+const passes = [];
+if (engines.includes('embedded')) passes.push({ engine: 'embedded', args });
+if (engines.includes('scaled')) {
+  if (process.env.TEST_DATABASE_URL && process.env.TEST_S3_ENDPOINT) {
+    passes.push({ engine: 'scaled', args: [...(args.length ? args : SCALED_SUITES), '--exclude', '**/*.embedded.test.ts'] });
+  } else {
+    console.warn('[pictor tests] the scaled pass (API and delivery suites on PostgreSQL + S3) is SKIPPED: it needs PostgreSQL and S3');
+  }
+}
+
+const results = [];
+for (const pass of passes) {
+  console.log(`\n[pictor tests] === ${pass.engine} pass: vitest run ${pass.args.join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...pass.args], {
+    stdio: 'inherit',
+    env: { ...process.env, PICTOR_TEST_ENGINE: pass.engine },
+  });
+  results.push({ engine: pass.engine, status: result.status ?? 1, seconds: Math.round((Date.now() - started) / 1000) });
+}
+
+console.log('');
+for (const r of results) console.log(`[pictor tests] ${r.engine} pass: ${r.status === 0 ? 'passed' : `FAILED (${r.status})`} in ${r.seconds} s`);
+if (missing.length) console.warn(`[pictor tests] reminder: skipped suites needing ${missing.join(', ')}`);
+process.exit(results.every((r) => r.status === 0) && results.length > 0 ? 0 : 1);

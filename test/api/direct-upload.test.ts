@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import * as images from '../helpers/images.js';
 import { multipartBody } from '../helpers/multipart.js';
-import { blobFiles, startPictor, type TestPictor } from '../helpers/pictor.js';
+import { startPictor, type TestPictor } from '../helpers/pictor.js';
 
 let now = Date.parse('2026-11-29T12:00:00.000Z');
 const clock = { now: () => now };
@@ -89,11 +89,11 @@ describe('direct creator upload', () => {
 
   it('sweeps expired drafts without leaving blobs', async () => {
     const { id } = await pictor.client.images.v2.directUploads.create(account());
-    const blobsBefore = blobFiles(pictor.dataDir);
+    const blobsBefore = await pictor.storedBlobs();
     now += 31 * 60_000;
     expect(await pictor.services.directUploads.sweepExpired()).toBeGreaterThanOrEqual(1);
     expect(((await pictor.client.images.v1.get(id!, account()).catch((e: unknown) => e)) as { status: number }).status).toBe(404);
-    expect(blobFiles(pictor.dataDir)).toEqual(blobsBefore);
+    expect(await pictor.storedBlobs()).toEqual(blobsBefore);
   });
 
   it('applies upload rules to drafts: custom id conflicts and private custom ids', async () => {

@@ -1,6 +1,6 @@
 /**
  * Every upload limit at its edge (accepted) and one past it (refused with its code), hostile input,
- * and proof that a refusal leaves nothing behind in the data dir.
+ * and proof that a refusal leaves nothing behind in the blob store.
  */
 import http from 'node:http';
 import { once } from 'node:events';
@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { multipartBody, type Part } from '../helpers/multipart.js';
-import { blobFiles, startPictor, type TestPictor } from '../helpers/pictor.js';
+import { startPictor, type TestPictor } from '../helpers/pictor.js';
 
 let pictor: TestPictor;
 let photo: Buffer;
@@ -29,7 +29,7 @@ const file = (bytes: Buffer, type = 'image/jpeg', filename = 'upload.jpg'): Part
 
 /** State of the account before a refusal, to prove nothing was written by it. */
 let before: { blobs: string[]; count: number };
-const snapshot = async () => ({ blobs: blobFiles(pictor.dataDir), count: (await pictor.services.images.stats(await account())).count.current });
+const snapshot = async () => ({ blobs: await pictor.storedBlobs(), count: (await pictor.services.images.stats(await account())).count.current });
 const account = async () => (await pictor.services.accounts.findAccount(pictor.accountId))!;
 
 async function expectRefused(parts: Part[], status: number, code: number, message?: RegExp) {
@@ -51,7 +51,7 @@ async function expectAccepted(parts: Part[]) {
 
 afterEach(async () => {
   // Temp files never survive a request, refused or not.
-  expect(blobFiles(pictor.dataDir).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+  expect((await pictor.storedBlobs()).filter((f) => f.startsWith('.tmp'))).toEqual([]);
 });
 
 describe('formats', () => {

@@ -1,6 +1,8 @@
 /**
- * Starts a real Pictor for a test: real stores in a temp data dir, real HTTP on an ephemeral port,
- * and the official `cloudflare` SDK pointed at it.
+ * Starts a real Pictor for a test: real stores, real HTTP on an ephemeral port, and the official
+ * `cloudflare` SDK pointed at it. The stores are the embedded ones (SQLite + files in a temp data
+ * dir) or, with PICTOR_TEST_ENGINE=scaled, a fresh PostgreSQL database and S3 bucket
+ * (test/support/test-engine.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { startBackgroundJobs } from '../../src/background-jobs.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.js';
+import { createScaledStores, testEngine, type TestEngine } from '../support/test-engine.js';
 
 export interface TestPictor {
   origin: string;
@@ -24,6 +27,9 @@ export interface TestPictor {
   client: Cloudflare;
   services: Services;
   app: ApiApp;
+  engine: TestEngine;
+  /** Every blob the store holds, plus leftovers of interrupted writes: for "nothing left behind" checks. */
+  storedBlobs(): Promise<string[]>;
   /** fetch against the server with the account's token unless headers say otherwise. */
   api(pathUnderAccount: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
   close(): Promise<void>;
@@ -36,14 +42,25 @@ export function tempDir(prefix = 'pictor-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startPictor(options: { env?: Record<string, string>; overrides?: ServiceOverrides; app?: AppOptions } = {}): Promise<TestPictor> {
+export interface StartOptions {
+  env?: Record<string, string>;
+  overrides?: ServiceOverrides;
+  app?: AppOptions;
+  /** Default: PICTOR_TEST_ENGINE's. */
+  engine?: TestEngine;
+}
+
+export async function startPictor(options: StartOptions = {}): Promise<TestPictor> {
+  const engine = options.engine ?? testEngine;
   const dataDir = tempDir();
+  const scaled = engine === 'scaled' ? await createScaledStores() : undefined;
   const config = configFrom({
     PICTOR_DATA_DIR: dataDir,
     PORT: '0',
     PICTOR_ACCOUNT_ID: TEST_ACCOUNT_ID,
     PICTOR_API_TOKEN: TEST_TOKEN,
     PICTOR_API_RATE_LIMIT: '0',
+    ...scaled?.env,
     ...options.env,
   });
   const services = await createServices(config, options.overrides);
@@ -65,6 +82,12 @@ export async function startPictor(options: { env?: Record<string, string>; overr
     client,
     services,
     app,
+    engine,
+    async storedBlobs() {
+      const keys: string[] = [];
+      for await (const blob of services.blobs.list()) keys.push(blob.key);
+      return [...keys, ...tempBlobFiles(dataDir)].sort();
+    },
     api(p, init = {}) {
       const headers = new Headers(init.headers);
       if (init.auth !== false && !headers.has('authorization')) headers.set('authorization', `Bearer ${TEST_TOKEN}`);
@@ -74,16 +97,14 @@ export async function startPictor(options: { env?: Record<string, string>; overr
       await stopJobs();
       await app.close();
       await services.close();
+      await scaled?.remove();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** Every file under the data dir's blob store (temp files included), for "nothing left behind" checks. */
-export function blobFiles(dataDir: string): string[] {
-  const root = path.join(dataDir, 'blobs');
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[])
-    .filter((p) => fs.statSync(path.join(root, p)).isFile())
-    .sort();
+/** Leftovers of interrupted writes in the file store (S3 puts are atomic and leave none). */
+function tempBlobFiles(dataDir: string): string[] {
+  const dir = path.join(dataDir, 'blobs', '.tmp');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => `.tmp/${name}`) : [];
 }

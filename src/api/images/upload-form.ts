@@ -55,6 +55,7 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
   const form: UploadForm = { extra: new Map() };
   const bracketFields: Array<{ path: string[]; value: string }> = [];
   let metadataJson: string | undefined;
+  let file: { bytes: Promise<Buffer>; filename: string; contentType: string } | undefined;
   const parts: AsyncIterableIterator<Multipart> = request.parts({
     limits: {
       fileSize: limits.maxFileBytes,
@@ -70,7 +71,12 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
         part.file.resume();
         throw errors.badRequest(`Unexpected file in field "${part.fieldname}": ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
       }
-      form.file = { bytes: await readFilePart(part.file, limits.maxFileBytes), filename: part.filename, contentType: part.mimetype };
+      // Read while the loop goes on rather than awaiting here: when the whole body arrived during
+      // a slow auth hook, a part cut short has already failed before we could listen to it, and
+      // only the part iterator still reports that.
+      const bytes = readFilePart(part.file, limits.maxFileBytes);
+      bytes.catch(() => undefined);
+      file = { bytes, filename: part.filename, contentType: part.mimetype };
       continue;
     }
     const value = String(part.value ?? '');
@@ -102,6 +108,7 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
         form.extra.set(part.fieldname, value);
     }
   }
+  if (file) form.file = { ...file, bytes: await file.bytes };
   if (metadataJson !== undefined && bracketFields.length) throw errors.badRequest('Send metadata either as one JSON field or as metadata[key] fields, not both');
   if (metadataJson !== undefined) form.metadata = parseMetadataJson(metadataJson);
   else if (bracketFields.length) form.metadata = metadataFromBrackets(bracketFields);
