@@ -2,7 +2,7 @@
  * Purge bus over PostgreSQL LISTEN/NOTIFY: the default when the metadata database is PostgreSQL, so
  * many nodes need no other service. Publishing goes through the query pool (`pg_notify`); listening
  * needs a session of its own, so it is a dedicated connection (never one from the pool, never
- * through a transaction-mode pooler), named `pictor-purge-<origin>` in pg_stat_activity.
+ * through a transaction-mode pooler), named `pictor-purge-<pid>-<origin>` in pg_stat_activity.
  * NOTIFY is at most once: a node whose listener drops misses what is sent meanwhile, so after
  * every reconnect it purges everything it holds locally.
  */
@@ -39,15 +39,10 @@ export class PostgresPurgeBus implements PurgeBus {
     return bus;
   }
 
-  /** The application_name of this node's listener connection (operators and tests find it by this). */
-  get listenerName(): string {
-    return `pictor-purge-${this.handlers.origin}`;
-  }
-
   private async listen(): Promise<pg.Client> {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
-      application_name: this.listenerName,
+      application_name: this.handlers.listenerName,
       connectionTimeoutMillis: 5_000,
       // Notice a dead peer within a minute or so instead of the kernel's two hours.
       keepAlive: true,

@@ -2,7 +2,7 @@
  * Purge bus over Redis pub/sub, chosen by PURGE_BUS_URL=redis://host:port[/db][?channel=NAME].
  * Pub/sub channels are server-wide (not per database number), so installations sharing a Redis
  * need their own `channel` (default `pictor:purge`). A subscribed connection cannot publish, so
- * there are two; the subscriber is named `pictor-purge-<origin>` in CLIENT LIST.
+ * there are two; the subscriber is named `pictor-purge-<pid>-<origin>` in CLIENT LIST.
  * Pub/sub is at most once: after every reconnect the node purges everything it holds locally.
  */
 import { Redis } from 'ioredis';
@@ -38,7 +38,7 @@ export class RedisPurgeBus implements PurgeBus {
     this.channel = channel;
     const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, MAX_RETRY_MS);
     // We subscribe on every `ready` ourselves, so `connected` turns true only once it has happened.
-    this.subscriber = new Redis(redisUrl, { lazyConnect: true, retryStrategy, autoResubscribe: false, connectionName: this.listenerName });
+    this.subscriber = new Redis(redisUrl, { lazyConnect: true, retryStrategy, autoResubscribe: false, connectionName: this.handlers.listenerName });
     // A publish while Redis is down fails at once instead of waiting in a queue behind the API call.
     this.publisher = new Redis(redisUrl, { lazyConnect: true, retryStrategy, enableOfflineQueue: false });
     this.subscriber.on('message', (from: string, payload: string) => {
@@ -68,11 +68,6 @@ export class RedisPurgeBus implements PurgeBus {
       clearTimeout(timer);
     }
     return bus;
-  }
-
-  /** The CLIENT LIST name of this node's subscriber connection (operators and tests find it by this). */
-  get listenerName(): string {
-    return `pictor-purge-${this.handlers.origin}`;
   }
 
   private async listen(): Promise<void> {

@@ -42,6 +42,11 @@ export class PurgeHandlers {
   readonly origin = randomUUID();
   private readonly handlers = new Set<PurgeHandler>();
 
+  /** What a listener connection is called on the server, so operators (and tests) can find a node's. */
+  get listenerName(): string {
+    return `pictor-purge-${process.pid}-${this.origin.slice(0, 8)}`;
+  }
+
   subscribe(handler: PurgeHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);

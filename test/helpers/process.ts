@@ -12,11 +12,22 @@ export interface PictorProcess {
   output: () => string;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s; resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 export async function spawnPictor(env: Record<string, string>, args: string[] = ['serve']): Promise<PictorProcess> {
   const child = spawn(process.execPath, [mainScript, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', PICTOR_LOG_LEVEL: 'warn', PICTOR_API_RATE_LIMIT: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      PICTOR_LOG_LEVEL: 'warn',
+      PICTOR_API_RATE_LIMIT: '0',
+      PICTOR_WORKERS: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,5 +49,12 @@ export async function spawnPictor(env: Record<string, string>, args: string[] = 
       reject(new Error(`Pictor exited with ${code}:\n${output}`));
     });
   });
-  return { child, origin, output: () => output, exited };
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, origin, output: () => output, exited, stop };
 }
