@@ -2,7 +2,7 @@
  * Flexible variants over HTTP: one row per parameter and alias, each decoded with sharp for its
  * format and size, and, where the parameter does not change the size, for the effect it documents.
  */
-import sharp from 'sharp';
+import sharp, { type Stats } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, deliver, deliveryPath, expectDeliveryError, patchDeliveryConfig, upload } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
@@ -13,7 +13,7 @@ type Source = 'photo' | 'gif' | 'bordered';
 let pictor: TestPictor;
 const ids = {} as Record<Source, string>;
 /** The photo at its own size, default options: what the effect checks compare against. */
-let baseline: { bytes: number; stats: sharp.Stats };
+let baseline: { bytes: number; stats: Stats };
 
 beforeAll(async () => {
   pictor = await startPictor();
@@ -40,8 +40,8 @@ async function get(source: Source, options: string, headers: Record<string, stri
   return delivered;
 }
 
-const mean = (stats: sharp.Stats, channel = 0) => stats.channels[channel]!.mean;
-const stdev = (stats: sharp.Stats) => stats.channels[0]!.stdev;
+const mean = (stats: Stats, channel = 0) => stats.channels[channel]!.mean;
+const stdev = (stats: Stats) => stats.channels[0]!.stdev;
 
 interface Row {
   options: string;
@@ -49,12 +49,12 @@ interface Row {
   headers?: Record<string, string>;
   expected: { format: string; width: number; height: number; pages?: number };
   /** The documented effect, given the decoded stats and byte size of the output. */
-  effect?: (out: { stats: sharp.Stats; bytes: number; body: Buffer }) => void | Promise<void>;
+  effect?: (out: { stats: Stats; bytes: number; body: Buffer }) => void | Promise<void>;
 }
 
 const jpeg = (width: number, height: number) => ({ format: 'jpeg', width, height });
-const redLeft = ({ stats }: { stats: sharp.Stats }) => expect(mean(stats)).toBeLessThan(60);
-const redRight = ({ stats }: { stats: sharp.Stats }) => expect(mean(stats)).toBeGreaterThan(195);
+const redLeft = ({ stats }: { stats: Stats }) => expect(mean(stats)).toBeLessThan(60);
+const redRight = ({ stats }: { stats: Stats }) => expect(mean(stats)).toBeGreaterThan(195);
 const topLeft =
   ([red, green]: [number, number]) =>
   async ({ body }: { body: Buffer }) =>
