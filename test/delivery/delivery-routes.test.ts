@@ -53,7 +53,15 @@ describe('delivery errors (never a 500)', () => {
     ['an empty segment', () => `/${pictor.accountHash}//${photoId}/public`, 403, 9426],
     ['malformed percent-encoding', () => `/${pictor.accountHash}/%E0%A4%A/public`, 403, 9426],
     ['options while flexible variants are off', () => deliveryPath(pictor, photoId, 'w=10'), 403, 9429],
+    ['a 5000-character image id', () => deliveryPath(pictor, 'x'.repeat(5000), 'public'), 404, 9431],
+    ['an account hash longer than the router takes', () => `/${'A'.repeat(5000)}/${photoId}/public`, 403, 9426],
   ] as const)('%s', async (_name, path, status, code) => {
     expectDeliveryError(await deliver(pictor, path()), status, code);
+  });
+
+  it('a malformed API path still gets the API envelope', async () => {
+    const res = await pictor.api('/images/v1/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ success: false, errors: [{ code: 5400 }] });
   });
 });
