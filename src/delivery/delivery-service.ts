@@ -12,6 +12,7 @@ import type { ImageRecord } from '../images/model.js';
 import type { PictorMetrics } from '../metrics/pictor-metrics.js';
 import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
 import { accepts } from '../render/formats.js';
+import { autoWidth } from '../render/plan-geometry.js';
 import { renderImage } from '../render/render.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
@@ -140,7 +141,12 @@ export class DeliveryService {
     const prefix = imageKeyPrefix(account.id, image.id);
     const parts = [`${image.sortKey}.${image.version}`, variantKey];
     if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
-    if (spec.width === 'auto') parts.push(`cw${clientWidthFromHints(request.clientHints) ?? ''}m${+(request.clientHints.mobile ?? false)}`);
+    if (spec.width === 'auto') {
+      // The breakpoint the hints select, not the raw hint: one rendition per breakpoint, and
+      // made-up hint values cannot force a transform per request past the cache.
+      const { clientHints } = request;
+      parts.push(`aw${autoWidth({ clientWidth: clientWidthFromHints(clientHints), mobile: clientHints.mobile })}`);
+    }
     if (spec.slowConnectionQuality !== undefined) parts.push(`slow${+isSlowConnection(request.clientHints)}`);
     return { prefix, key: prefix + parts.join('|') };
   }
