@@ -37,7 +37,10 @@ export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
     scope.setErrorHandler(sendDeliveryError);
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const [rawPath, rawQuery = ''] = request.url.split('?', 2) as [string, string?];
+      // Split at the first `?` only: the signature covers the whole query, `?`s in values included.
+      const queryAt = request.url.indexOf('?');
+      const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+      const rawQuery = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
       // A mistyped API path reaches this wildcard route: answer it as the API would.
       if (isApiPath(rawPath)) {
         return reply.code(404).type('application/json').send({ result: null, success: false, errors: [{ code: 7003, message: `No route for the URI: ${rawPath}` }], messages: [] });

@@ -74,6 +74,8 @@ describe('accepted', () => {
     const signed = sign(privatePath(), key, [['v', '2'], inAnHour()]);
     await expectServed(signed);
     await expectRefused(signed.replace('v=2&', ''));
+    // A raw `?` inside the query is part of a value, signed as its serialisation (%3F).
+    await expectServed(sign(privatePath(), key, [['next', '/a?b=c'], inAnHour()]).replace('%2Fa%3Fb%3Dc', '/a?b=c'));
   });
 
   it('any current key: the second key validates as well as the first', async () => {
