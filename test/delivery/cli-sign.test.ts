@@ -1,4 +1,4 @@
-/** `pictor sign <url>` (the built CLI, as a process) beside a running server sharing its data directory. */
+/** `pictor sign <url>` (the built CLI, as a process) beside a running server sharing its stores. */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, deliveryPath, expectDeliveryError, upload } from '../helpers/delivery.js';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => pictor?.close());
 
-const sign = (...args: string[]) => runPictor({ PICTOR_DATA_DIR: pictor.dataDir }, ['sign', ...args]);
+const sign = (...args: string[]) => runPictor(pictor.storeEnv, ['sign', ...args]);
 const privateUrl = (options?: { customDomain?: boolean }) => pictor.origin + deliveryPath(pictor, privateId, 'public', options);
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -10,6 +10,7 @@ import { decode, metric } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
 import { spawnPictor, type PictorProcess } from '../helpers/process.js';
+import { createTestStores, type TestStores } from '../support/test-engine.js';
 
 const CONCURRENCY = 1;
 const QUEUE = 8;
@@ -23,12 +24,15 @@ const REQUESTS = 200;
 const MAX_RSS_GROWTH = 256 * 1024 * 1024;
 
 let server: PictorProcess;
+let stores: TestStores;
 let dataDir: string;
 let imageBase: string;
 
 beforeAll(async () => {
   dataDir = tempDir();
+  stores = await createTestStores();
   server = await spawnPictor({
+    ...stores.env,
     PICTOR_DATA_DIR: dataDir,
     PICTOR_ACCOUNT_ID: TEST_ACCOUNT_ID,
     PICTOR_API_TOKEN: TEST_TOKEN,
@@ -49,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.child.kill();
   await server?.exited;
+  await stores?.remove();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -15,7 +15,7 @@ import { startBackgroundJobs } from '../../src/background-jobs.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.js';
-import { createScaledStores, testEngine, type TestEngine } from '../support/test-engine.js';
+import { createTestStores, testEngine, type TestEngine } from '../support/test-engine.js';
 
 export interface TestPictor {
   origin: string;
@@ -28,6 +28,8 @@ export interface TestPictor {
   services: Services;
   app: ApiApp;
   engine: TestEngine;
+  /** PICTOR_DATA_DIR, DATABASE_URL, BLOB_STORE_URL: for a CLI process working beside this server. */
+  storeEnv: Record<string, string>;
   /** Every blob the store holds, plus leftovers of interrupted writes: for "nothing left behind" checks. */
   storedBlobs(): Promise<string[]>;
   /** fetch against the server with the account's token unless headers say otherwise. */
@@ -53,14 +55,14 @@ export interface StartOptions {
 export async function startPictor(options: StartOptions = {}): Promise<TestPictor> {
   const engine = options.engine ?? testEngine;
   const dataDir = tempDir();
-  const scaled = engine === 'scaled' ? await createScaledStores() : undefined;
+  const stores = await createTestStores(engine);
+  const storeEnv = { PICTOR_DATA_DIR: dataDir, ...stores.env };
   const config = configFrom({
-    PICTOR_DATA_DIR: dataDir,
+    ...storeEnv,
     PORT: '0',
     PICTOR_ACCOUNT_ID: TEST_ACCOUNT_ID,
     PICTOR_API_TOKEN: TEST_TOKEN,
     PICTOR_API_RATE_LIMIT: '0',
-    ...scaled?.env,
     ...options.env,
   });
   const services = await createServices(config, options.overrides);
@@ -83,6 +85,7 @@ export async function startPictor(options: StartOptions = {}): Promise<TestPicto
     services,
     app,
     engine,
+    storeEnv,
     async storedBlobs() {
       const keys: string[] = [];
       for await (const blob of services.blobs.list()) keys.push(blob.key);
@@ -97,7 +100,7 @@ export async function startPictor(options: StartOptions = {}): Promise<TestPicto
       await stopJobs();
       await app.close();
       await services.close();
-      await scaled?.remove();
+      await stores.remove();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

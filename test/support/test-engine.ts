@@ -13,13 +13,19 @@ export type TestEngine = 'embedded' | 'scaled';
 
 export const testEngine: TestEngine = process.env.PICTOR_TEST_ENGINE === 'scaled' ? 'scaled' : 'embedded';
 
-export interface ScaledStores {
-  env: { DATABASE_URL: string; BLOB_STORE_URL: string };
+export interface TestStores {
+  /** DATABASE_URL and BLOB_STORE_URL; empty for the embedded stores (they live in the data dir). */
+  env: Record<string, string>;
   remove(): Promise<void>;
 }
 
-/** A fresh PostgreSQL database and S3 bucket for one server (or several nodes sharing them). */
-export async function createScaledStores(): Promise<ScaledStores> {
+/** Stores for one server (or several nodes sharing them), in-process or spawned, on `engine`. */
+export async function createTestStores(engine: TestEngine = testEngine): Promise<TestStores> {
+  return engine === 'scaled' ? createScaledStores() : { env: {}, remove: async () => undefined };
+}
+
+/** A fresh PostgreSQL database and S3 bucket. */
+export async function createScaledStores(): Promise<TestStores> {
   const missing = postgresSkipReason ?? s3SkipReason;
   if (missing) throw new Error(`the scaled stores need PostgreSQL and S3: ${missing}`);
   const database = await createTestDatabase();
