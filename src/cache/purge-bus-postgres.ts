@@ -12,7 +12,8 @@ import type { Schema } from '../storage/schema.js';
 import { type PurgeBus, type PurgeEvent, PurgeHandlers, type PurgeHandler } from './purge-bus.js';
 
 export const POSTGRES_PURGE_CHANNEL = 'pictor_purge';
-const MIN_RETRY_MS = 100;
+/** First reconnect delay, doubling to MAX_RETRY_MS: a restarted server is not stormed by every node. */
+const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
 
 export interface PostgresPurgeBusOptions {

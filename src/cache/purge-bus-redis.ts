@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { type PurgeBus, type PurgeEvent, PurgeHandlers, type PurgeHandler } from './purge-bus.js';
 
 const DEFAULT_CHANNEL = 'pictor:purge';
+const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
 const START_TIMEOUT_MS = 5_000;
 
@@ -36,7 +37,7 @@ export class RedisPurgeBus implements PurgeBus {
   ) {
     const { redisUrl, channel } = parseRedisBusUrl(url);
     this.channel = channel;
-    const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, MAX_RETRY_MS);
+    const retryStrategy = (attempt: number) => Math.min(MIN_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS);
     // We subscribe on every `ready` ourselves, so `connected` turns true only once it has happened.
     this.subscriber = new Redis(redisUrl, { lazyConnect: true, retryStrategy, autoResubscribe: false, connectionName: this.handlers.listenerName });
     // A publish while Redis is down fails at once instead of waiting in a queue behind the API call.
