@@ -35,7 +35,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
   relayPurgeMessages(cluster);
 
   const slots = new Map<Worker, Slot>();
-  let anyListening = false;
+  let started = false;
   let stopping = false;
 
   const fork = (slot: Slot) => {
@@ -54,9 +54,11 @@ export async function superviseWorkers(config: Config): Promise<void> {
     }, STOP_GRACE_MS).unref();
   };
 
+  let listening = 0;
   cluster.on('listening', (_worker, address) => {
-    if (anyListening) return;
-    anyListening = true;
+    // The banner says "listening" once every first-generation worker is.
+    if (++listening !== config.workers) return;
+    started = true;
     console.log(banner(config, originOf(config.host, address.port), result, config.workers));
   });
 
@@ -68,8 +70,8 @@ export async function superviseWorkers(config: Config): Promise<void> {
       return;
     }
     const how = signal ?? `code ${code}`;
-    if (!anyListening) {
-      // Nothing ever came up (bad settings, unreachable store): restarting would only loop.
+    if (!started) {
+      // Not everything came up (bad settings, unreachable store): restarting would only loop.
       console.error(`pictor: worker ${slot.index} exited during start (${how}); stopping`);
       return stop('SIGTERM', 1);
     }

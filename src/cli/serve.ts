@@ -10,6 +10,7 @@ import { buildApp, loggerOptions } from '../app.js';
 import { startBackgroundJobs } from '../background-jobs.js';
 import { bootstrap } from '../bootstrap.js';
 import type { Config } from '../config.js';
+import { Gauge } from '../metrics/registry.js';
 import { createServices, type Services } from '../services.js';
 import { banner, originOf } from './banner.js';
 import { superviseWorkers, workerSlot } from './cluster-primary.js';
@@ -31,6 +32,8 @@ async function serveInProcess(config: Config): Promise<void> {
 async function serveAsWorker(config: Config): Promise<void> {
   const slot = workerSlot();
   const services = await createServices(shareOfMachine(config), { cacheDir: path.join(config.dataDir, 'cache', `worker-${slot}`) });
+  // Each worker answers /metrics for itself; this says which one did.
+  services.metrics.registry.add(new Gauge('pictor_worker_slot', 'Which worker process answered (0…PICTOR_WORKERS-1)', () => slot));
   // Sweeps and the webhook dispatcher: one process per machine is plenty.
   const node = await startNode(services, config, { backgroundJobs: slot === 0 });
   // The primary is gone: nobody would restart us or relay our purges any more.
