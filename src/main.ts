@@ -1,6 +1,7 @@
 /** CLI entry: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `config`. */
 import { parseArgs } from 'node:util';
 import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError } from './cli/admin.js';
+import { migrateStorageCommand } from './cli/migrate-storage.js';
 import { serve } from './cli/serve.js';
 import { signCommand } from './cli/sign.js';
 import { isConfigError, loadConfig } from './config.js';
@@ -11,6 +12,8 @@ const usage = `Usage:
   pictor tokens create --account <id> [--read-only]
   pictor users create --email <email> --account <id>
   pictor sign <delivery url> [--expires-in <seconds>|--no-expiry] [--key <name>]
+  pictor migrate-storage --to-database <postgres://…> --to-blobs <s3://…>
+                                                   copy this installation into other stores (resumable)
   pictor config                                    print every setting with its default`;
 
 async function run(argv: string[]): Promise<void> {
@@ -25,6 +28,8 @@ async function run(argv: string[]): Promise<void> {
       'expires-in': { type: 'string' },
       'no-expiry': { type: 'boolean', default: false },
       key: { type: 'string' },
+      'to-database': { type: 'string' },
+      'to-blobs': { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -46,6 +51,8 @@ async function run(argv: string[]): Promise<void> {
       return createAccountCommand(config, { id: values.id, name: values.name });
     case 'tokens create':
       return createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
+    case 'migrate-storage':
+      return migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
     case 'users create':
       return createUserCommand(config, { email: need('email'), account: need('account') });
     default:
