@@ -1,0 +1,156 @@
+/**
+ * deploy/nginx.conf, as shipped, in front of two nodes sharing PostgreSQL + S3: only its upstream
+ * addresses and listen port are rewritten for the test. Uploads (up to the 10 MB limit), the
+ * refusal of a larger one, signed and unsigned delivery all pass through, and both nodes serve.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Cloudflare, { toFile } from 'cloudflare';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDeliveryUrl } from '../../src/signing/signed-url.js';
+import { metricTotal } from '../helpers/delivery.js';
+import { startNodes, type TestNodes } from '../helpers/nodes.js';
+import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
+import { postgresSkipReason } from '../support/postgres-test-database.js';
+import { s3SkipReason } from '../support/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../support/test-engine.js';
+
+const shipped = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/nginx.conf');
+const nginxMissing = (() => {
+  try {
+    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'nginx is not installed (apt-get install nginx)';
+  }
+})();
+const skipReason = nginxMissing ?? postgresSkipReason ?? s3SkipReason;
+if (skipReason) {
+  if (nginxMissing && process.env.PICTOR_REQUIRE_SERVICES === '1') throw new Error(`PICTOR_REQUIRE_SERVICES=1 but ${nginxMissing}`);
+  console.warn(`[nginx] SKIPPED: ${skipReason}`);
+}
+
+const account = { account_id: TEST_ACCOUNT_ID };
+let stores: TestStores;
+let cluster: TestNodes;
+let nginx: ChildProcess | undefined;
+let prefix: string;
+let origin: string;
+let client: Cloudflare;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The shipped file with our nodes and port, inside the smallest main config nginx accepts. */
+function testConfig(upstreams: string[], port: number): string {
+  const site = fs
+    .readFileSync(shipped, 'utf8')
+    .replace(/^(\s*)server 10\.0\.0\.11:8787(.*)$\n^\s*server 10\.0\.0\.12:8787.*$/m, (_, indent: string, rest: string) =>
+      upstreams.map((u) => `${indent}server ${u}${rest}`).join('\n'),
+    )
+    .replace(/listen 80;/, `listen 127.0.0.1:${port};`);
+  expect(site).toContain(`server ${upstreams[1]}`);
+  return [
+    // As root, nginx's workers would otherwise run as nobody, who cannot use our temp dirs.
+    process.getuid?.() === 0 ? 'user root;' : '',
+    'worker_processes 1;',
+    'events {}',
+    `http { access_log off; client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy;`,
+    site,
+    '}',
+  ].join('\n');
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
+      socket.unref();
+    }).catch(() => false);
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nginx did not listen on ${port}`);
+}
+
+beforeAll(async () => {
+  if (skipReason) return;
+  stores = await createScaledStores();
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  cluster = await startNodes(2, { ...stores.env, PICTOR_DELIVERY_URL: origin });
+  prefix = tempDir('pictor-nginx-');
+  fs.writeFileSync(path.join(prefix, 'nginx.conf'), testConfig(cluster.nodes.map((n) => new URL(n.origin).host), port));
+  nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(port);
+  client = new Cloudflare({ baseURL: `${origin}/client/v4`, apiToken: TEST_TOKEN, maxRetries: 0 });
+}, 90_000);
+
+afterAll(async () => {
+  if (nginx && nginx.exitCode === null) {
+    nginx.kill('SIGTERM');
+    await new Promise((resolve) => nginx!.once('exit', resolve));
+  }
+  await cluster?.stop();
+  await stores?.remove();
+  if (prefix) fs.rmSync(prefix, { recursive: true, force: true });
+});
+
+/** A PNG of noise, which does not compress: `megabytes` on disk. */
+const noise = (megabytes: number) => {
+  const side = Math.floor(Math.sqrt((megabytes * 1e6) / 3));
+  return sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+};
+
+describe.skipIf(skipReason !== undefined)('deploy/nginx.conf in front of two nodes', () => {
+  it('passes a 9 MB upload through and serves it back, with variant URLs pointing at nginx', async () => {
+    const bytes = await noise(9);
+    expect(bytes.length).toBeGreaterThan(8.5e6);
+    const image = await client.images.v1.create({ ...account, file: await toFile(bytes, 'big.png') });
+    expect(image.variants![0]!.startsWith(`${origin}/`)).toBe(true);
+    const original = await fetch(`${origin}/client/v4/accounts/${TEST_ACCOUNT_ID}/images/v1/${image.id}/blob`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(Buffer.from(await original.arrayBuffer()).equals(bytes)).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(image.variants![0]!, { headers: { accept: 'image/webp' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/webp');
+    }
+  }, 60_000);
+
+  it("refuses an upload over 10 MB with Pictor's own error envelope", async () => {
+    const res = await fetch(`${origin}/client/v4/accounts/${TEST_ACCOUNT_ID}/images/v1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      body: (() => {
+        const form = new FormData();
+        form.append('file', new Blob([randomBytes(10.5 * 1024 * 1024)]), 'huge.png');
+        return form;
+      })(),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: Array<{ code: number }> }).errors[0]!.code).toBeGreaterThan(5000);
+  });
+
+  it('keeps signed-URL query strings intact: unsigned 403, signed 200', async () => {
+    const image = await client.images.v1.create({ ...account, file: await toFile(await noise(0.01), 'small.png'), requireSignedURLs: true });
+    const { keys } = await client.images.v1.keys.list(account);
+    expect((await fetch(image.variants![0]!)).status).toBe(403);
+    expect((await fetch(signDeliveryUrl(image.variants![0]!, keys![0]!.value!))).status).toBe(200);
+  });
+
+  it('spreads requests over both nodes', async () => {
+    for (const node of cluster.nodes) expect(await metricTotal(node.origin, 'pictor_http_requests_total')).toBeGreaterThan(2);
+  });
+});
