@@ -14,6 +14,9 @@ import { isUniqueViolation } from './database.js';
 import { metaFilterSql } from './meta-filter-sql.js';
 import type { ImagesTable, Schema } from './schema.js';
 
+/** Rows a filtered list examines per query, at least (see listKeyset). */
+const MIN_FILTER_WINDOW = 1000;
+
 function toRecord(row: Selectable<ImagesTable>): ImageRecord {
   return {
     accountId: row.account_id,
@@ -109,11 +112,27 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async listKeyset(accountId: string, q: KeysetQuery): Promise<ImageRecord[]> {
-    let query = this.listed(accountId, q.creator);
-    if (q.after !== undefined) query = query.where('sort_key', q.order === 'asc' ? '>' : '<', q.after);
-    for (const f of q.filters) query = query.where(metaFilterSql(this.database.dialect, f));
-    const rows = await query.orderBy('sort_key', q.order).limit(q.limit).execute();
-    return rows.map(toRecord);
+    const inOrder = (after: string | undefined) => {
+      const query = this.listed(accountId, q.creator);
+      return (after === undefined ? query : query.where('sort_key', q.order === 'asc' ? '>' : '<', after)).orderBy('sort_key', q.order);
+    };
+    if (q.filters.length === 0) return (await inOrder(q.after).limit(q.limit).execute()).map(toRecord);
+
+    // Metadata filters can use no index, and a planner that cannot estimate them may sort the
+    // whole account instead of walking the list index (PostgreSQL did: 0.2 s a page at 100k
+    // images, growing with the account). So walk the index in bounded windows, filtering each;
+    // a page costs the rows it skips over, however large the account.
+    const window = Math.max(MIN_FILTER_WINDOW, q.limit * 10);
+    const found: ImageRecord[] = [];
+    for (let after = q.after; ; ) {
+      let matching = this.db.selectFrom(inOrder(after).limit(window).as('scanned')).selectAll();
+      for (const f of q.filters) matching = matching.where(metaFilterSql(this.database.dialect, f));
+      found.push(...(await matching.orderBy('sort_key', q.order).limit(q.limit - found.length).execute()).map(toRecord));
+      if (found.length === q.limit) return found;
+      const last = await inOrder(after).clearSelect().select('sort_key').offset(window - 1).limit(1).executeTakeFirst();
+      if (!last) return found;
+      after = last.sort_key;
+    }
   }
 
   async count(accountId: string): Promise<number> {
