@@ -15,6 +15,7 @@ import { imageKeyPrefix } from './cache/rendition.js';
 import { RenditionCache } from './cache/rendition-cache.js';
 import { DeliveryMetadata } from './delivery/delivery-metadata.js';
 import { DeliveryService } from './delivery/delivery-service.js';
+import { DeliveryVersionBump } from './delivery/delivery-version-bump.js';
 import { PurgeGenerations } from './delivery/purge-generations.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
@@ -76,12 +77,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const clock = overrides.clock ?? systemClock;
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const blobs = await openBlobStore(config.blobStoreUrl);
-  const purge = await openPurgeBus(config, database);
+  const accountRepository = new KyselyAccountRepository(database.db);
+  const purge = new DeliveryVersionBump(await openPurgeBus(config, database), accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
   const signingKeyRepository = new KyselySigningKeyRepository(database.db);
   const urls = { delivery: config.deliveryUrl ?? `http://${config.host}:${config.port}` };
-  const accounts = new AccountService(new KyselyAccountRepository(database.db), clock);
+  const accounts = new AccountService(accountRepository, clock);
   const webhookRepository = new KyselyWebhookRepository(database.db);
   const webhookDispatcher = new WebhookDispatcher(
     webhookRepository,

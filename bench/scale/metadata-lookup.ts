@@ -1,7 +1,8 @@
 /**
  * What the caching policy costs a cached hit: delivery's metadata lookups for one request
- * (account by hash, image record, named variant), cached in the process (single-process purge
- * bus) or read fresh (purges cross processes) from SQLite and from PostgreSQL. In process, no HTTP.
+ * (account by hash, image record, named variant) with a single-process purge bus (all cached) and
+ * with one that crosses processes (the account read fresh, the rest validated by its delivery
+ * version), on SQLite and on PostgreSQL. In process, no HTTP.
  * Run:
  *   npm run build && node dist/bench/scale/metadata-lookup.js [requests]
  * PostgreSQL is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), in a fresh
@@ -37,8 +38,8 @@ async function measure(label: string, services: Services, bus: PurgeBus): Promis
   const metadata = new DeliveryMetadata({ accounts, images, variants, keys, bus });
   const lookup = async () => {
     const found = await metadata.account(account.hash);
-    await metadata.image(found!.id, image.id);
-    await metadata.variant(found!.id, 'public');
+    await metadata.image(found!, image.id);
+    await metadata.variant(found!, 'public');
   };
   for (let i = 0; i < 500; i++) await lookup();
   const timings = new Float64Array(REQUESTS);
@@ -72,7 +73,7 @@ rows.push(
   ...(await withServices({}, async (services) => {
     const crossProcess = new ClusterPurgeBus();
     try {
-      return [await measure('SQLite, cached in process', services, services.purge), await measure('SQLite, read fresh', services, crossProcess)];
+      return [await measure('SQLite, one process', services, services.purge), await measure('SQLite, across processes', services, crossProcess)];
     } finally {
       await crossProcess.close();
     }
@@ -83,7 +84,7 @@ await adminQuery(`create database ${database}`);
 try {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${database}`;
-  rows.push(...(await withServices({ DATABASE_URL: url.toString() }, async (services) => [await measure('PostgreSQL, read fresh', services, services.purge)])));
+  rows.push(...(await withServices({ DATABASE_URL: url.toString() }, async (services) => [await measure('PostgreSQL, across processes', services, services.purge)])));
 } finally {
   await adminQuery(`drop database ${database} with (force)`);
 }

@@ -34,6 +34,7 @@ export class AccountService {
       createdMs: now,
       flexibleVariants: false,
       browserTtl: limits.browserTtlSeconds.default,
+      deliveryVersion: 0,
     };
     await this.accounts.createAccount({
       account,

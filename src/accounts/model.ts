@@ -10,6 +10,11 @@ export interface Account {
   createdMs: number;
   flexibleVariants: boolean;
   browserTtl: number;
+  /**
+   * Bumped after every change that affects delivery in the account (access, deletes, variants,
+   * keys, delivery settings): delivery metadata cached under one value is current while it holds.
+   */
+  deliveryVersion: number;
 }
 
 export interface ApiTokenRecord {
@@ -68,6 +73,7 @@ export interface AccountRepository {
   findAccountByHash(hash: string): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
   updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl' | 'name'>>): Promise<Account | undefined>;
+  bumpDeliveryVersion(id: string): Promise<void>;
   insertToken(token: ApiTokenRecord): Promise<void>;
   findTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
   insertUser(user: UserRecord, accountIds: string[]): Promise<void>;

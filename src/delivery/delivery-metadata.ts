@@ -1,9 +1,13 @@
 /**
- * What delivery reads on every request — account by hash, image record, variants, signing keys.
- * With a single-process purge bus they are cached in memory and dropped by purge events, which
- * reach every handler before the API call that caused them returns. A bus between processes
- * delivers later or not at all, so then every request reads them fresh (primary-key lookups):
- * the next request after a change, on any node or worker, sees it.
+ * What delivery reads on every request — account by hash, image record, variants, signing keys —
+ * cached in memory, exact on every node and worker from the moment a change's API call returns:
+ *
+ * - With a single-process purge bus, purge events (which reach every handler before the API call
+ *   returns) drop what a change touched.
+ * - When purges cross processes they arrive later or not at all, so the account is read fresh on
+ *   every request (one lookup by its unique hash) and everything else cached for it counts only
+ *   while the account's `deliveryVersion` is the one it was cached under: every change that
+ *   affects delivery bumps that version before its API call returns (DeliveryVersionBump).
  */
 import type { Account, SigningKeyRepository, VariantRecord, VariantRepository } from '../accounts/model.js';
 import type { AccountService } from '../accounts/account-service.js';
@@ -22,6 +26,12 @@ class BoundedMap<V> extends Map<string, V> {
   }
 }
 
+/** A cached value and the account delivery version it was read under. */
+interface Versioned<V> {
+  version: number;
+  value: V;
+}
+
 export interface DeliveryMetadataDeps {
   accounts: AccountService;
   images: ImageRepository;
@@ -32,18 +42,17 @@ export interface DeliveryMetadataDeps {
 
 export class DeliveryMetadata {
   private readonly accountsByHash = new BoundedMap<Account>(10_000);
-  private readonly imageRecords = new BoundedMap<ImageRecord>(MAX_IMAGES);
-  private readonly variantLists = new BoundedMap<Map<string, VariantRecord>>(10_000);
-  private readonly keyLists = new BoundedMap<string[]>(10_000);
+  private readonly imageRecords = new BoundedMap<Versioned<ImageRecord>>(MAX_IMAGES);
+  private readonly variantLists = new BoundedMap<Versioned<Map<string, VariantRecord>>>(10_000);
+  private readonly keyLists = new BoundedMap<Versioned<string[]>>(10_000);
   /** Bumped by every purge: a load that raced a purge must not be cached. */
   private epoch = 0;
-
-  /** Only a synchronous bus can make a cached entry go before the change is acknowledged. */
-  private readonly caching: boolean;
+  /** Only a synchronous bus can drop a cached account before the change is acknowledged. */
+  private readonly cacheAccounts: boolean;
 
   constructor(private readonly deps: DeliveryMetadataDeps) {
-    this.caching = deps.bus.synchronous;
-    if (this.caching) deps.bus.subscribe((event) => this.forget(event));
+    this.cacheAccounts = deps.bus.synchronous;
+    deps.bus.subscribe((event) => this.forget(event));
   }
 
   private forget(event: PurgeEvent): void {
@@ -68,33 +77,36 @@ export class DeliveryMetadata {
     }
   }
 
-  private async cached<V>(map: Map<string, V>, key: string, load: () => Promise<V | undefined>, keep: (v: V) => boolean = () => true) {
-    if (!this.caching) return load();
+  private async cached<V>(map: Map<string, Versioned<V>>, key: string, account: Account, load: () => Promise<V | undefined>, keep: (v: V) => boolean = () => true) {
     const hit = map.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined && hit.version === account.deliveryVersion) return hit.value;
     const epoch = this.epoch;
     const value = await load();
-    if (value !== undefined && keep(value) && epoch === this.epoch) map.set(key, value);
+    if (value !== undefined && keep(value) && epoch === this.epoch) map.set(key, { version: account.deliveryVersion, value });
     return value;
   }
 
-  account(hash: string): Promise<Account | undefined> {
-    return this.cached(this.accountsByHash, hash, () => this.deps.accounts.findAccountByHash(hash));
+  async account(hash: string): Promise<Account | undefined> {
+    if (!this.cacheAccounts) return this.deps.accounts.findAccountByHash(hash);
+    const hit = this.accountsByHash.get(hash);
+    if (hit) return hit;
+    const epoch = this.epoch;
+    const account = await this.deps.accounts.findAccountByHash(hash);
+    if (account && epoch === this.epoch) this.accountsByHash.set(hash, account);
+    return account;
   }
 
   /** Drafts are not cached: completing the upload must show at once. */
-  image(accountId: string, imageId: string): Promise<ImageRecord | undefined> {
-    return this.cached(this.imageRecords, `${accountId}/${imageId}`, () => this.deps.images.find(accountId, imageId), (r) => !r.draft);
+  image(account: Account, imageId: string): Promise<ImageRecord | undefined> {
+    return this.cached(this.imageRecords, `${account.id}/${imageId}`, account, () => this.deps.images.find(account.id, imageId), (r) => !r.draft);
   }
 
-  async variant(accountId: string, name: string): Promise<VariantRecord | undefined> {
-    // Read fresh, one row by primary key beats the account's whole list.
-    if (!this.caching) return this.deps.variants.find(accountId, name);
-    const all = await this.cached(this.variantLists, accountId, async () => new Map((await this.deps.variants.list(accountId)).map((v) => [v.id, v])));
+  async variant(account: Account, name: string): Promise<VariantRecord | undefined> {
+    const all = await this.cached(this.variantLists, account.id, account, async () => new Map((await this.deps.variants.list(account.id)).map((v) => [v.id, v])));
     return all?.get(name);
   }
 
-  signingKeys(accountId: string): Promise<string[] | undefined> {
-    return this.cached(this.keyLists, accountId, async () => (await this.deps.keys.list(accountId)).map((k) => k.value));
+  signingKeys(account: Account): Promise<string[] | undefined> {
+    return this.cached(this.keyLists, account.id, account, async () => (await this.deps.keys.list(account.id)).map((k) => k.value));
   }
 }

@@ -97,7 +97,7 @@ export class DeliveryService {
   }
 
   private async deliverImage(request: DeliveryRequest, account: Account): Promise<DeliveryResponse> {
-    const image = await this.deps.metadata.image(account.id, request.path.imageId);
+    const image = await this.deps.metadata.image(account, request.path.imageId);
     if (!image || image.draft || !image.blobKey) throw errors.deliveryImageNotFound();
     const resolved = await this.resolve(request, account, image);
     const { rendition, source } = await this.rendition(resolved, request);
@@ -115,7 +115,7 @@ export class DeliveryService {
       resolved = { account, image, spec, variantKey: `o:${canonicalString(spec)}`, browserTtl: account.browserTtl };
     } else {
       if (!variantName.test(variant)) throw errors.deliveryUrlInvalid('the last segment must be a variant name or name=value options');
-      const named = await this.deps.metadata.variant(account.id, variant);
+      const named = await this.deps.metadata.variant(account, variant);
       if (!named) throw errors.deliveryVariantNotFound(variant);
       neverRequireSigned = named.neverRequireSignedURLs;
       resolved = {
@@ -128,7 +128,7 @@ export class DeliveryService {
     }
     if (image.requireSignedURLs && !neverRequireSigned) {
       if (flexible) throw errors.accessDenied('flexible variants cannot be used with images that require signed URLs');
-      const keys = (await this.deps.metadata.signingKeys(account.id)) ?? [];
+      const keys = (await this.deps.metadata.signingKeys(account)) ?? [];
       const check = verifySignature([request.path.requestPath, request.path.canonicalPath], request.query, keys, Math.floor(this.deps.clock.now() / 1000));
       if (!check.ok) throw errors.accessDenied(check.reason);
       resolved.signedUntil = check.expiresAt ?? null;

@@ -1,5 +1,5 @@
 /** AccountRepository on Kysely (accounts, tokens, users, and the defaults written with a new account). */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   Account,
   AccountRepository,
@@ -18,6 +18,7 @@ const toAccount = (r: Selectable<AccountsTable>): Account => ({
   createdMs: Number(r.created_ms),
   flexibleVariants: r.flexible_variants === 1,
   browserTtl: r.browser_ttl,
+  deliveryVersion: Number(r.delivery_version),
 });
 
 export class KyselyAccountRepository implements AccountRepository {
@@ -34,6 +35,7 @@ export class KyselyAccountRepository implements AccountRepository {
           created_ms: account.createdMs,
           flexible_variants: account.flexibleVariants ? 1 : 0,
           browser_ttl: account.browserTtl,
+          delivery_version: account.deliveryVersion,
         })
         .execute();
       if (variants.length) await tx.insertInto('variants').values(variants.map(variantRow)).execute();
@@ -64,6 +66,10 @@ export class KyselyAccountRepository implements AccountRepository {
     if (Object.keys(set).length === 0) return this.findAccount(id);
     const row = await this.db.updateTable('accounts').set(set).where('id', '=', id).returningAll().executeTakeFirst();
     return row && toAccount(row);
+  }
+
+  async bumpDeliveryVersion(id: string): Promise<void> {
+    await this.db.updateTable('accounts').set({ delivery_version: sql<number>`delivery_version + 1` }).where('id', '=', id).execute();
   }
 
   async insertToken(t: ApiTokenRecord): Promise<void> {

@@ -120,9 +120,17 @@ const uploadsAndEvents: Migration = {
   },
 };
 
+/** A version per account that every change affecting delivery bumps (see DeliveryMetadata). */
+const deliveryVersion: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('accounts').addColumn('delivery_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads_and_events': uploadsAndEvents,
+  '0003_delivery_version': deliveryVersion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

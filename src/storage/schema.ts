@@ -11,6 +11,7 @@ export interface AccountsTable {
   created_ms: number;
   flexible_variants: number;
   browser_ttl: number;
+  delivery_version: number;
 }
 
 export interface UsersTable {

@@ -90,7 +90,7 @@ for (const engine of engines) {
     beforeAll(async () => {
       opened = await engine.open();
       repository = new KyselyImageRepository(opened.database);
-      await opened.database.db.insertInto('accounts').values({ id: ACCOUNT, hash: 'h', name: 'n', created_ms: 0, flexible_variants: 0, browser_ttl: 3600 }).execute();
+      await opened.database.db.insertInto('accounts').values({ id: ACCOUNT, hash: 'h', name: 'n', created_ms: 0, flexible_variants: 0, browser_ttl: 3600, delivery_version: 0 }).execute();
       for (const r of all) await repository.insert(r);
     }, 120_000);
     afterAll(async () => {
