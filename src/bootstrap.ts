@@ -15,13 +15,18 @@ export interface BootstrapResult {
   generatedToken?: string;
 }
 
+/** Rows bootstrap may create (account, token, user, membership): each race can be lost once. */
+const ATTEMPTS = 5;
+
 export async function bootstrap(services: AccountsOnly, config: Config): Promise<BootstrapResult> {
-  try {
-    return await ensureConfigured(services, config);
-  } catch (err) {
-    // Several nodes starting at once on one database: another created the same rows first.
-    if (isUniqueViolation(err)) return ensureConfigured(services, config);
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureConfigured(services, config);
+    } catch (err) {
+      // Several nodes starting at once on one database: another created the same row first, and
+      // the next attempt finds it.
+      if (!isUniqueViolation(err) || attempt === ATTEMPTS) throw err;
+    }
   }
 }
 
