@@ -1,6 +1,6 @@
-/** CLI entry: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `config`. */
+/** CLI entry: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `webhooks`, `config`. */
 import { parseArgs } from 'node:util';
-import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError } from './cli/admin.js';
+import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError, webhookCommand } from './cli/admin.js';
 import { serve } from './cli/serve.js';
 import { signCommand } from './cli/sign.js';
 import { isConfigError, loadConfig } from './config.js';
@@ -11,6 +11,8 @@ const usage = `Usage:
   pictor tokens create --account <id> [--read-only]
   pictor users create --email <email> --account <id>
   pictor sign <delivery url> [--expires-in <seconds>|--no-expiry] [--key <name>]
+  pictor webhooks set --account <id> --url <url> [--secret <secret>]
+  pictor webhooks show|delete --account <id>
   pictor config                                    print every setting with its default`;
 
 async function run(argv: string[]): Promise<void> {
@@ -25,6 +27,8 @@ async function run(argv: string[]): Promise<void> {
       'expires-in': { type: 'string' },
       'no-expiry': { type: 'boolean', default: false },
       key: { type: 'string' },
+      url: { type: 'string' },
+      secret: { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -46,6 +50,10 @@ async function run(argv: string[]): Promise<void> {
       return createAccountCommand(config, { id: values.id, name: values.name });
     case 'tokens create':
       return createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
+    case 'webhooks set':
+    case 'webhooks show':
+    case 'webhooks delete':
+      return webhookCommand(config, positionals[1] as 'set' | 'show' | 'delete', { account: need('account'), url: values.url, secret: values.secret });
     case 'users create':
       return createUserCommand(config, { email: need('email'), account: need('account') });
     default:

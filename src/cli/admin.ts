@@ -38,6 +38,21 @@ export async function createUserCommand(config: Config, options: { email: string
   });
 }
 
+export async function webhookCommand(config: Config, action: 'set' | 'show' | 'delete', options: { account: string; url?: string; secret?: string }): Promise<void> {
+  await withServices(config, async ({ accounts, webhooks }) => {
+    const account = await accounts.findAccount(options.account);
+    if (!account) throw new UsageError(`no account ${options.account}`);
+    if (action === 'delete') {
+      await webhooks.remove(account);
+      console.log(`Webhook of ${account.id} removed`);
+      return;
+    }
+    if (action === 'set' && !options.url) throw new UsageError('--url is required');
+    const view = action === 'set' ? await webhooks.set(account, { url: options.url!, secret: options.secret }) : await webhooks.get(account);
+    console.log(`URL:    ${view.url}\nSecret: ${view.secret}`);
+  });
+}
+
 export function printConfig(): void {
   console.log(configTable());
 }

@@ -279,3 +279,13 @@ describe('oversized bodies are cut off while streaming', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('upload by URL is safe by default', () => {
+  it('refuses loopback and private sources unless allow-listed, and writes nothing', async () => {
+    for (const url of ['http://127.0.0.1:9/x.png', 'http://[::1]/x.png', 'http://10.1.2.3/x.png', 'http://169.254.169.254/latest/meta-data', 'http://localhost/x.png']) {
+      await expectRefused([{ name: 'url', value: url }], 400, 5400, /not allowed/);
+    }
+    await expectRefused([{ name: 'url', value: 'ftp://example.com/x.png' }], 400, 5454);
+    await expectRefused([{ name: 'url', value: 'not a url' }], 400, 5400);
+  });
+});
