@@ -21,10 +21,9 @@ export function writeDocs(results, resultsFile) {
   mkdirSync(DOCS_DIR, { recursive: true });
   const markdownFile = path.join(DOCS_DIR, 'benchmarks.md');
   const chartFile = path.join(DOCS_DIR, 'benchmarks.svg');
-  const relativeResults = path.relative(DOCS_DIR, resultsFile);
-  const resultsLink = relativeResults.startsWith('..') ? relativeResults : `./${relativeResults}`;
+  const links = { resultsLink: path.relative(DOCS_DIR, resultsFile), resultsFile: path.relative(REPO_DIR, resultsFile), chartFile: 'benchmarks.svg' };
   writeFileSync(chartFile, renderChart(results, summary));
-  writeFileSync(markdownFile, renderMarkdown(results, summary, { resultsFile: resultsLink, chartFile: 'benchmarks.svg' }));
+  writeFileSync(markdownFile, renderMarkdown(results, summary, links));
   return [markdownFile, chartFile].map((f) => path.relative(REPO_DIR, f));
 }
 

@@ -46,7 +46,7 @@ function describeMetrics(scenario, m) {
   if (scenario.kind === 'herd') {
     return `${m.transformsEstimated ? '≈' : ''}${num(m.transforms)} transforms, last answer ${num(m.totalMs)} ms, other CPU ${num(m.otherCpuCores)}`;
   }
-  const warnings = [m.errors ? `${m.errors} errors` : '', m.transformsPerRequest != null && m.transformsPerRequest < 0.98 ? `${m.transformsPerRequest.toFixed(2)} transforms/request` : '']
+  const warnings = [m.errors ? `${m.errors} errors` : '', scenario.uniqueUrls && m.transformsPerRequest != null && m.transformsPerRequest < 0.98 ? `${m.transformsPerRequest.toFixed(2)} transforms/request` : '']
     .filter(Boolean).join(', ');
   return `${num(m.rps)} req/s, p50 ${num(m.p50Ms)} ms, p99 ${num(m.p99Ms)} ms, RSS ${num(m.peakRssMb)} MB, other CPU ${num(m.otherCpuCores)}${warnings ? ` ⚠ ${warnings}` : ''}`;
 }

@@ -14,6 +14,8 @@ export const ACCEPT = {
   avif: 'image/avif,image/*;q=0.8',
 };
 
+const FORMAT_NAME = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
+
 const COLD_SYSTEMS = ['pictor', 'sharp', 'ipx', 'next'];
 
 const COLD_TARGETS = {
@@ -25,7 +27,7 @@ const COLD_TARGETS = {
 function coldTransform(format) {
   return {
     id: `cold-${format}`,
-    title: `Cold transform: 2K JPEG → 512 px ${format.toUpperCase()}`,
+    title: `Cold transform: 2K JPEG → 512 px ${FORMAT_NAME[format]}`,
     kind: 'throughput',
     // Every request must transform: caches off where they can be, unique URLs where they cannot.
     cache: 'off',

@@ -8,7 +8,9 @@ export function num(value) {
 }
 
 export function times(value) {
-  return value === null || value === undefined ? '–' : `${value.toFixed(2)}×`;
+  if (value === null || value === undefined) return '–';
+  // Keep tiny ratios (a server with no cache against nginx) from printing as 0.00×.
+  return `${value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}×`;
 }
 
 export const METRIC_LABEL = {

@@ -10,7 +10,8 @@ import { corpusFile } from '../corpus.mjs';
 import { writeSdkUploadBody } from '../lib/sdk-multipart.mjs';
 import { runCommand } from '../setup/run-command.mjs';
 
-const MAIN = path.join(REPO_DIR, 'dist', 'src', 'main.js');
+// PICTOR_MAIN benches another build (e.g. another checkout's dist/src/main.js) as is, without building.
+const MAIN = process.env.PICTOR_MAIN ? path.resolve(process.env.PICTOR_MAIN) : path.join(REPO_DIR, 'dist', 'src', 'main.js');
 const ACCOUNT_ID = randomBytes(16).toString('hex');
 const API_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 const AUTH = { Authorization: `Bearer ${API_TOKEN}` };
@@ -52,8 +53,9 @@ export default {
   role: 'subject',
   kind: 'server',
   async prepare() {
-    await runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
+    if (!process.env.PICTOR_MAIN) await runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
     if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
+    if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
     const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
     const commit = (await runCommand('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR }).catch(() => '?')).trim();
     return { version: `pictor ${version} (${commit})` };
