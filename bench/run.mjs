@@ -10,6 +10,7 @@ import { ensureNpmPeers } from './setup/npm-peers.mjs';
 import { prepareCorpus } from './corpus.mjs';
 import { measureThroughput } from './measure/throughput.mjs';
 import { measureHerd } from './measure/herd.mjs';
+import { measureFormats } from './measure/formats.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { TMP_DIR } from './lib/paths.mjs';
 import { num } from './report/format.mjs';
@@ -43,6 +44,7 @@ function rotate(list, by) {
 }
 
 function describeMetrics(scenario, m) {
+  if (scenario.kind === 'formats') return m.cases.map((c) => `${c.id}: ${c.ok ? 'ok' : 'NO'} (${c.got})`).join('; ');
   if (scenario.kind === 'herd') {
     return `${m.transformsEstimated ? '≈' : ''}${num(m.transforms)} transforms, last answer ${num(m.totalMs)} ms, other CPU ${num(m.otherCpuCores)}`;
   }
@@ -68,7 +70,7 @@ async function prepareSystems(ids) {
 
 async function runCell(scenario, system, round) {
   const timing = timingFor(scenario, mode);
-  const measure = scenario.kind === 'herd' ? measureHerd : measureThroughput;
+  const measure = { herd: measureHerd, formats: measureFormats }[scenario.kind] ?? measureThroughput;
   const cell = { scenario: scenario.id, system: system.id, round };
   try {
     cell.metrics = await measure({ system, scenario, timing });

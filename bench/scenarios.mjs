@@ -100,6 +100,29 @@ export const SCENARIOS = [
   },
 ];
 
+// Not timed: does each system give the right kind of image for the rest of the corpus?
+SCENARIOS.push({
+  id: 'formats',
+  title: 'Correctness: PNG with alpha, animated GIF, SVG',
+  kind: 'formats',
+  cache: 'on',
+  cases: [
+    { id: 'PNG alpha → WebP', transform: { source: 'alpha.png', width: 256, format: 'webp', quality: 80 }, expect: { hasAlpha: true } },
+    { id: 'animated GIF → WebP', transform: { source: 'animated.gif', width: 256, format: 'webp', quality: 80 }, expect: { animated: true } },
+    // Cloudflare serves SVG as is rather than resizing it, so any decodable image counts.
+    { id: 'SVG', transform: { source: 'logo.svg', width: 256, format: 'png', quality: 80 }, expect: { anyImage: true } },
+  ],
+  // A failed case fails the run only for these; for peers it is a finding.
+  requiredFor: ['pictor'],
+  systems: ['pictor', 'ipx', 'next'],
+});
+
+/** The corpus files a scenario delivers (what Pictor must have uploaded). */
+export function sourcesOf(scenario) {
+  if (scenario.cases) return scenario.cases.map((c) => c.transform.source);
+  return scenario.transform ? [scenario.transform.source] : [];
+}
+
 export function timingFor(scenario, mode) {
   return { ...TIMING[mode], ...(scenario.timing?.[mode] ?? {}) };
 }

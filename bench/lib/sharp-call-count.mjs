@@ -13,7 +13,10 @@ export function createSharpCallCount() {
   mkdirSync(dir, { recursive: true });
   return {
     env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(), BENCH_SHARP_COUNT_DIR: dir },
-    read: () => readdirSync(dir).reduce((sum, file) => sum + Number(readFileSync(path.join(dir, file), 'utf8') || 0), 0),
+    read: () =>
+      readdirSync(dir)
+        .filter((file) => !file.endsWith('.part'))
+        .reduce((sum, file) => sum + Number(readFileSync(path.join(dir, file), 'utf8')), 0),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,12 +1,13 @@
 // Preloaded (`node --require`) into the Node peers (IPX, Next.js) to count the sharp pipelines
 // they run, so the herd and cold scenarios can report transforms for servers with no metrics.
 // It patches sharp when the server first loads it (so processes that never load sharp are left
-// alone), and costs one increment and one tiny file write per transform, against ~20 ms of work.
+// alone), and costs one increment and one tiny file write and rename per transform, against ~20 ms of work.
 const Module = require('node:module');
-const { writeFileSync } = require('node:fs');
+const { renameSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const countFile = path.join(process.env.BENCH_SHARP_COUNT_DIR, String(process.pid));
+const partFile = `${countFile}.part`;
 const patched = new WeakSet();
 let count = 0;
 
@@ -19,7 +20,9 @@ function countCalls(sharp) {
   for (const method of ['toBuffer', 'toFile']) {
     const original = sharp.prototype[method];
     sharp.prototype[method] = function countedPipeline(...args) {
-      writeFileSync(countFile, String(++count));
+      // Write then rename, so the runner never reads a half-written (empty) file.
+      writeFileSync(partFile, String(++count));
+      renameSync(partFile, countFile);
       return original.apply(this, args);
     };
   }

@@ -53,7 +53,19 @@ function herdTable(scenario) {
   return table(header, rows);
 }
 
+function formatsTable(scenario) {
+  const header = ['system', ...scenario.cases.map((c) => c.id)];
+  const rows = scenario.rows.map((row) => {
+    if (!row.cases) return unavailableRow(row, header.length);
+    return [systemCell(row), ...row.cases.map((c) => `${c.ok ? '✓' : '✗'} ${c.got.replaceAll('|', '\\|')}`)];
+  });
+  return table(header, rows);
+}
+
 function loadLine(scenario, results) {
+  if (scenario.kind === 'formats') {
+    return `One request per case against a fresh server; the answer is decoded with sharp. Not timed. A ✗ fails the run only for ${scenario.requiredFor.join(', ')}.`;
+  }
   const timing = results.timing[scenario.id];
   if (scenario.kind === 'herd') {
     return `Load: ${scenario.requests} simultaneous GETs, each on its own connection, after one warm-up request for another rendition; ${timing.rounds} round(s), fresh server each.`;
@@ -66,6 +78,7 @@ function headline(summary) {
   const rows = summary.map((scenario) => {
     const pictor = scenario.rows.find((r) => r.system === 'pictor');
     const value = !pictor?.roundsOk ? 'n/a'
+      : scenario.kind === 'formats' ? `${pictor.cases.filter((c) => c.ok).length}/${pictor.cases.length} cases right`
       : scenario.kind === 'herd' ? `${Math.round(pictor.transforms ?? NaN)} transforms, ${num(pictor.totalMs)} ms`
       : scenario.chartMetric === 'peakRssMb' ? `${num(pictor.peakRssMb)} MB, ${num(pictor.rps)} req/s`
       : `${num(pictor.rps)} req/s`;
@@ -102,7 +115,7 @@ ${summary.map((scenario) => `## ${scenario.title}
 
 ${loadLine(scenario, results)}${scenario.limit ? ` Limit: \`${scenario.limit}\`.` : ''}
 
-${scenario.kind === 'herd' ? herdTable(scenario) : throughputTable(scenario)}
+${{ herd: herdTable, formats: formatsTable }[scenario.kind]?.(scenario) ?? throughputTable(scenario)}
 `).join('\n')}
 "Other CPU" is CPU used on the box during the measurement by anything but the server and the load generator (other tests, builds): above about 0.2 cores, treat that row with suspicion. "≈" transforms are estimated from the server's CPU time divided by the CPU time of one transform, for systems that expose no counter.
 

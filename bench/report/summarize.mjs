@@ -24,6 +24,7 @@ function combineRounds(cells) {
     errors: pick('errors').reduce((a, b) => a + b, 0),
     otherCpuCores: median(pick('otherCpuCores')),
     serverCpuSec: median(pick('serverCpuSec')),
+    cases: ok[0]?.cases ?? null,
   };
 }
 

@@ -57,7 +57,7 @@ export function renderChart(results, summary) {
     .map(([name, color], i) => `<rect x="${i * 250}" y="34" width="12" height="12" fill="${color}"/>${text(i * 250 + 18, 45, name, 'font-size="12"')}`)
     .join('\n');
   let top = 64;
-  const panels = summary.map((scenario) => {
+  const panels = summary.filter((scenario) => scenario.chartMetric).map((scenario) => {
     const drawn = panel(scenario, top);
     top += drawn.height;
     return drawn.svg;

@@ -7,6 +7,7 @@ import { REPO_DIR, TMP_DIR } from '../lib/paths.mjs';
 import { freePort } from '../lib/free-port.mjs';
 import { startServer } from '../lib/server-process.mjs';
 import { corpusFile } from '../corpus.mjs';
+import { sourcesOf } from '../scenarios.mjs';
 import { writeSdkUploadBody } from '../lib/sdk-multipart.mjs';
 import { runCommand } from '../setup/run-command.mjs';
 
@@ -36,9 +37,11 @@ async function api(baseUrl, method, apiPath, body, headers = {}) {
   return envelope.result;
 }
 
+const CONTENT_TYPE = { '.jpg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.svg': 'image/svg+xml' };
+
 async function uploadImage(baseUrl, file) {
   const form = new FormData();
-  form.append('file', new File([readFileSync(file)], path.basename(file), { type: 'image/jpeg' }));
+  form.append('file', new File([readFileSync(file)], path.basename(file), { type: CONTENT_TYPE[path.extname(file)] }));
   const image = await api(baseUrl, 'POST', '/images/v1', form);
   // Delivery URLs look like <origin>/<account_hash>/<image_id>/<variant>.
   const segments = new URL(image.variants[0]).pathname.split('/').filter(Boolean);
@@ -80,7 +83,7 @@ export default {
       handle = await startServer({ name: 'pictor', command: process.execPath, args: [MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
       server = { handle, baseUrl, dataDir, images: {} };
       await api(baseUrl, 'PATCH', '/images/v1/config', JSON.stringify({ flexible_variants: true }), { 'Content-Type': 'application/json' });
-      if (scenario.transform) server.images[scenario.transform.source] = await uploadImage(baseUrl, corpusFile(scenario.transform.source));
+      for (const source of sourcesOf(scenario)) server.images[source] = await uploadImage(baseUrl, corpusFile(source));
       if (scenario.kind === 'upload') server.upload = await writeSdkUploadBody(corpusFile(scenario.source));
     } catch (error) {
       await this.stop();
