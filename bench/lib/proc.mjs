@@ -88,7 +88,8 @@ export function boxCpuTicks() {
 }
 
 export function isAlive(pid) {
-  return readStatFields(pid) !== null && readStatFields(pid)[0] !== 'Z';
+  const fields = readStatFields(pid);
+  return fields !== null && fields[0] !== 'Z'; // a zombie has exited already
 }
 
 /**
