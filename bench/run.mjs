@@ -13,7 +13,7 @@ import { measureHerd } from './measure/herd.mjs';
 import { measureFormats } from './measure/formats.mjs';
 import { machineFacts } from './lib/machine.mjs';
 import { TMP_DIR } from './lib/paths.mjs';
-import { num } from './report/format.mjs';
+import { coldnessWarning, num } from './report/format.mjs';
 import { writeResults, writeDocs } from './report.mjs';
 
 const { values: flags } = parseArgs({
@@ -32,10 +32,9 @@ const listFlag = (value) => (value ? value.split(',').map((s) => s.trim()) : nul
 const scenarioFilter = listFlag(flags.scenarios);
 const systemFilter = listFlag(flags.systems);
 systemFilter?.forEach(systemById); // reject unknown names early
-const scenarios = SCENARIOS.filter((s) => !scenarioFilter || scenarioFilter.includes(s.id)).map((s) => ({
-  ...s,
-  systems: s.systems.filter((id) => !systemFilter || systemFilter.includes(id)),
-}));
+const scenarios = SCENARIOS.filter((s) => !scenarioFilter || scenarioFilter.includes(s.id))
+  .map((s) => ({ ...s, systems: s.systems.filter((id) => !systemFilter || systemFilter.includes(id)) }))
+  .filter((s) => s.systems.length > 0);
 const rounds = Number(flags.rounds ?? timingFor(scenarios[0] ?? SCENARIOS[0], mode).rounds);
 
 function rotate(list, by) {
@@ -48,8 +47,7 @@ function describeMetrics(scenario, m) {
   if (scenario.kind === 'herd') {
     return `${m.transformsEstimated ? '≈' : ''}${num(m.transforms)} transforms, last answer ${num(m.totalMs)} ms, other CPU ${num(m.otherCpuCores)}`;
   }
-  const warnings = [m.errors ? `${m.errors} errors` : '', scenario.uniqueUrls && m.transformsPerRequest != null && m.transformsPerRequest < 0.98 ? `${m.transformsPerRequest.toFixed(2)} transforms/request` : '']
-    .filter(Boolean).join(', ');
+  const warnings = [m.errors ? `${m.errors} errors` : '', coldnessWarning(scenario, m.transformsPerRequest)].filter(Boolean).join(', ');
   return `${num(m.rps)} req/s, p50 ${num(m.p50Ms)} ms, p99 ${num(m.p99Ms)} ms, RSS ${num(m.peakRssMb)} MB, other CPU ${num(m.otherCpuCores)}${warnings ? ` ⚠ ${warnings}` : ''}`;
 }
 

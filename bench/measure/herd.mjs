@@ -19,7 +19,8 @@ async function cpuSecondsPerTransform(baseUrl, pid, request, scenario) {
   return (treeCpuTicks(pid) - before) / CLOCK_TICKS_PER_SEC / REFERENCE_REQUESTS;
 }
 
-export async function measureHerd({ system, scenario }) {
+export async function measureHerd({ system, scenario, timing }) {
+  const requests = timing.requests ?? scenario.requests;
   const { baseUrl, pid } = await system.start({ scenario });
   try {
     // Warm the server (JIT, pools) on another rendition, so the herd's own rendition stays cold.
@@ -31,13 +32,13 @@ export async function measureHerd({ system, scenario }) {
     await waitUntilIdle(pid);
 
     const closeWindow = openCpuWindow(pid);
-    const herd = await fireHerd(baseUrl + request.path.replaceAll('{n}', 'herd'), request.headers, scenario.requests);
+    const herd = await fireHerd(baseUrl + request.path.replaceAll('{n}', 'herd'), request.headers, requests);
     const cpu = closeWindow();
     const countAfter = countBefore === null ? null : await system.transformCount();
     const sample = herd.firstBody ? await checkImage(herd.firstBody, scenario.transform) : null;
-    if (herd.failed) throw new Error(`${herd.failed}/${scenario.requests} herd requests failed, e.g. ${herd.firstError}`);
+    if (herd.failed) throw new Error(`${herd.failed}/${requests} herd requests failed, e.g. ${herd.firstError}`);
     return {
-      requests: scenario.requests,
+      requests,
       totalMs: herd.totalMs,
       p50Ms: herd.p50Ms,
       p99Ms: herd.p99Ms,

@@ -13,6 +13,13 @@ export function times(value) {
   return `${value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}×`;
 }
 
+/** A cold scenario should transform once per request; fewer means something cached or coalesced. */
+export function coldnessWarning(scenario, transformsPerRequest) {
+  return scenario.uniqueUrls && transformsPerRequest != null && transformsPerRequest < 0.98
+    ? `${transformsPerRequest.toFixed(2)} transforms/request`
+    : '';
+}
+
 export const METRIC_LABEL = {
   rps: 'req/s (higher is better)',
   totalMs: 'ms until the last answer (lower is better)',

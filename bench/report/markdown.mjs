@@ -1,5 +1,5 @@
 // Renders docs/benchmarks.md from a results object and its summary.
-import { num, times } from './format.mjs';
+import { coldnessWarning, num, times } from './format.mjs';
 
 const PEERS_IN_HEADLINE = ['ipx', 'next', 'nginx-image-filter'];
 
@@ -36,7 +36,8 @@ function throughputTable(scenario) {
     if (!row.roundsOk) return unavailableRow(row, header.length);
     const spread = row.rpsRange ? ` (${num(row.rpsRange[0])}–${num(row.rpsRange[1])})` : '';
     const errors = row.errors ? ` ⚠ ${row.errors} errors` : '';
-    const coalesced = scenario.uniqueUrls && row.transformsPerRequest != null && row.transformsPerRequest < 0.98 ? ` ⚠ ${row.transformsPerRequest.toFixed(2)} transforms/request` : '';
+    const warning = coldnessWarning(scenario, row.transformsPerRequest);
+    const coalesced = warning ? ` ⚠ ${warning}` : '';
     return [systemCell(row), `${num(row.rps)}${spread}${errors}${coalesced}`, num(row.p50Ms), num(row.p99Ms), num(row.peakRssMb),
       num(row.outputBytes), times(row.vsLimit), times(row.pictorRpsRatio), num(row.otherCpuCores)];
   });
@@ -68,7 +69,7 @@ function loadLine(scenario, results) {
   }
   const timing = results.timing[scenario.id];
   if (scenario.kind === 'herd') {
-    return `Load: ${scenario.requests} simultaneous GETs, each on its own connection, after one warm-up request for another rendition; ${timing.rounds} round(s), fresh server each.`;
+    return `Load: ${timing.requests ?? scenario.requests} simultaneous GETs, each on its own connection, after one warm-up request for another rendition; ${timing.rounds} round(s), fresh server each.`;
   }
   return `Load: \`wrk -t1 -c${scenario.connections} --latency\`, ${timing.warmupSec} s warm-up + ${timing.durationSec} s measured; ${timing.rounds} round(s), fresh server each; medians over rounds, peak RSS is the highest round.`;
 }
