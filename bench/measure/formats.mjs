@@ -26,7 +26,8 @@ export async function measureFormats({ system, scenario }) {
       try {
         cases.push({ id: testCase.id, ok: true, got: await checkCase(baseUrl, system, testCase) });
       } catch (error) {
-        cases.push({ id: testCase.id, ok: false, got: error.message.split('\n')[0].slice(0, 200) });
+        // "GET <url> answered 400: …" → "answered 400: …": the URL is the same for every case.
+        cases.push({ id: testCase.id, ok: false, got: error.message.split('\n')[0].replace(/^GET \S+ /, '').slice(0, 160) });
       }
     }
     const failed = cases.filter((c) => !c.ok);

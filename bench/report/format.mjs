@@ -13,6 +13,12 @@ export function times(value) {
   return `${value > 0 && value < 0.01 ? value.toPrecision(2) : value.toFixed(2)}×`;
 }
 
+/** "1 transform", "100 transforms", "≈ 96 transforms" (estimated). */
+export function transformCount({ transforms, transformsEstimated }) {
+  const count = Math.round(transforms);
+  return `${transformsEstimated ? '≈ ' : ''}${count} transform${count === 1 ? '' : 's'}`;
+}
+
 /** A cold scenario should transform once per request; fewer means something cached or coalesced. */
 export function coldnessWarning(scenario, transformsPerRequest) {
   return scenario.uniqueUrls && transformsPerRequest != null && transformsPerRequest < 0.98

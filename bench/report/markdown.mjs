@@ -1,11 +1,12 @@
 // Renders docs/benchmarks.md from a results object and its summary.
-import { coldnessWarning, num, times } from './format.mjs';
+import { coldnessWarning, num, times, transformCount } from './format.mjs';
+import { median } from '../lib/stats.mjs';
 
 const PEERS_IN_HEADLINE = ['ipx', 'next', 'nginx-image-filter'];
 
 const SYSTEM_NOTES = [
   '**Pictor**: `node dist/src/main.js serve`; rendition cache off (`PICTOR_CACHE_MEMORY_MB=0 PICTOR_CACHE_DISK_MB=0`) in the cold and memory scenarios, default cache in hit, herd and upload.',
-  '**raw sharp loop** (limit): the same sharp call in a plain loop with the source in memory, no HTTP, sharp defaults per format (AVIF effort 4), as many operations in flight as the servers get connections. For uploads: `sharp.metadata()` plus a durable write (temp file, fsync, rename).',
+  '**raw sharp loop** (limit): the same sharp call in a plain loop with the source in memory, no HTTP, sharp defaults per format except AVIF effort (see Versions), as many operations in flight as the servers get connections. For uploads: `sharp.metadata()` plus a durable write (temp file, fsync, rename).',
   '**nginx static file** (limit for hits): nginx sends the same rendition pre-made by sharp from disk; 2 workers, `reuseport`.',
   '**IPX**: `ipx serve` over the corpus directory. It keeps no result cache, so its "hit" row re-transforms every request; it forces progressive JPEG and ships its own sharp.',
   '**Next.js image optimizer**: `next start` of a minimal app; JPEG through mozjpeg, AVIF at effort 3. It caches on disk keyed by the full source URL, so cold runs make each request unique with `url=/photo.jpg?v=<n>`; it picks the output format from `Accept`.',
@@ -16,8 +17,9 @@ function tableRow(cells) {
   return `| ${cells.join(' | ')} |`;
 }
 
-function table(header, rows) {
-  return [tableRow(header), tableRow(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(tableRow)].join('\n');
+function table(header, rows, { numeric = true } = {}) {
+  const rule = header.map((_, i) => (i === 0 || !numeric ? '---' : '---:'));
+  return [tableRow(header), tableRow(rule), ...rows.map(tableRow)].join('\n');
 }
 
 function systemCell(row) {
@@ -48,7 +50,7 @@ function herdTable(scenario) {
   const header = ['system', 'transforms', 'last answer ms', 'p50 ms', 'p99 ms', 'peak RSS MB', 'Pictor faster by', 'other CPU (cores)'];
   const rows = scenario.rows.map((row) => {
     if (!row.roundsOk) return unavailableRow(row, header.length);
-    const transforms = row.transforms == null ? '–' : `${row.transformsEstimated ? '≈ ' : ''}${Math.round(row.transforms)}`;
+    const transforms = row.transforms == null ? '–' : transformCount(row);
     return [systemCell(row), transforms, num(row.totalMs), num(row.p50Ms), num(row.p99Ms), num(row.peakRssMb), times(row.pictorAdvantage), num(row.otherCpuCores)];
   });
   return table(header, rows);
@@ -60,7 +62,7 @@ function formatsTable(scenario) {
     if (!row.cases) return unavailableRow(row, header.length);
     return [systemCell(row), ...row.cases.map((c) => `${c.ok ? '✓' : '✗'} ${c.got.replaceAll('|', '\\|')}`)];
   });
-  return table(header, rows);
+  return table(header, rows, { numeric: false });
 }
 
 function loadLine(scenario, results) {
@@ -78,15 +80,22 @@ function headline(summary) {
   const header = ['scenario', 'Pictor', '× limit', ...PEERS_IN_HEADLINE.map((id) => `vs ${id}`), 'target'];
   const rows = summary.map((scenario) => {
     const pictor = scenario.rows.find((r) => r.system === 'pictor');
-    const value = !pictor?.roundsOk ? 'n/a'
+    const value = !pictor ? 'not run' : pictor.available === false ? 'unavailable' : !pictor.roundsOk ? 'failed'
       : scenario.kind === 'formats' ? `${pictor.cases.filter((c) => c.ok).length}/${pictor.cases.length} cases right`
-      : scenario.kind === 'herd' ? `${Math.round(pictor.transforms ?? NaN)} transforms, ${num(pictor.totalMs)} ms`
+      : scenario.kind === 'herd' ? `${transformCount(pictor)}, ${num(pictor.totalMs)} ms`
       : scenario.chartMetric === 'peakRssMb' ? `${num(pictor.peakRssMb)} MB, ${num(pictor.rps)} req/s`
       : `${num(pictor.rps)} req/s`;
     const versus = PEERS_IN_HEADLINE.map((id) => times(scenario.rows.find((r) => r.system === id)?.pictorAdvantage));
     return [scenario.title, value, times(pictor?.vsLimit), ...versus, scenario.target ?? ''];
   });
-  return table(header, rows);
+  return table(header, rows, { numeric: false });
+}
+
+function busyBoxWarning(summary) {
+  const other = summary.flatMap((s) => s.rows.map((r) => r.otherCpuCores)).filter((v) => v != null);
+  const typical = median(other);
+  if (typical == null || typical < 0.2) return '';
+  return `> **Busy machine:** other work used a median ${num(typical)} cores (of the box's cores) during the measurements, so absolute numbers are low and rows differ by how busy the box was at the time; compare rows with similar "other CPU".\n\n`;
 }
 
 function availabilityWarning(results) {
@@ -100,11 +109,12 @@ export function renderMarkdown(results, summary, { resultsLink, resultsFile, cha
   const versions = Object.entries(results.systems).map(([id, s]) => `| ${id} | ${s.available ? s.version : `unavailable: ${s.reason.split('\n')[0]}`} |`);
   const corpus = results.corpus.images.map((i) => `| ${i.file} | ${i.format} | ${i.width}×${i.height}${i.pages > 1 ? ` × ${i.pages} frames` : ''} | ${i.hasAlpha ? 'yes' : 'no'} | ${num(i.bytes)} |`);
   const otherCpu = summary.flatMap((s) => s.rows.map((r) => r.otherCpuCores)).filter((v) => v != null);
+  const otherCpuRange = otherCpu.length ? `median ${num(median(otherCpu))} cores, highest ${num(Math.max(...otherCpu))}` : 'not measured';
   return `# Benchmarks
 
 Generated by \`${results.command}\` from [\`${resultsFile}\`](${resultsLink}) on ${results.startedAt.slice(0, 10)} (run took ${Math.round(results.elapsedSec / 60)} min). Do not edit by hand: rerun the bench, or regenerate this page from a stored result with \`node bench/report.mjs ${resultsFile}\`.
 
-${availabilityWarning(results)}![Pictor and its peers, per scenario](${chartFile})
+${availabilityWarning(results)}${busyBoxWarning(summary)}![Pictor and its peers, per scenario](${chartFile})
 
 ## Headline
 
@@ -126,7 +136,7 @@ ${{ herd: herdTable, formats: formatsTable }[scenario.kind]?.(scenario) ?? throu
 - Each round runs every scenario; inside a scenario the systems' order rotates by one per round, so none always runs first or last. Each (system, scenario, round) gets a fresh server, one checked request (the answer is decoded with sharp and its format and width compared), a wrk warm-up, then the measured wrk run.
 - Load generator: \`wrk\` 4 with one thread on the same box (Node generators saturate near 2.5k req/s); p50/p99 from \`--latency\`. Cold scenarios give every request a unique URL where the system has a cache that cannot be switched off.
 - Peak RSS: \`VmHWM\` from \`/proc/<pid>/status\` summed over the server's process tree, read before stopping (shared pages counted per process: an upper bound for multi-process servers).
-- Nothing is pinned: server and load generator share the ${m.cores} cores. Other CPU during the runs: median ${num(otherCpu.length ? otherCpu.sort((a, b) => a - b)[Math.floor(otherCpu.length / 2)] : null)} cores, highest ${num(otherCpu.length ? Math.max(...otherCpu) : null)}.
+- Nothing is pinned: server and load generator share the ${m.cores} cores. Other CPU during the runs: ${otherCpuRange}.
 
 ## Machine
 

@@ -1,6 +1,6 @@
 // Draws docs/benchmarks.svg: one panel per scenario, one horizontal bar per system, each panel on
 // its own scale (the scenarios measure different things).
-import { num, times, METRIC_LABEL } from './format.mjs';
+import { num, times, transformCount, METRIC_LABEL } from './format.mjs';
 
 const WIDTH = 960;
 const LABEL_WIDTH = 230;
@@ -25,7 +25,7 @@ function valueLabel(scenario, row) {
   const unit = { rps: 'req/s', totalMs: 'ms', peakRssMb: 'MB' }[metric];
   const extra =
     metric === 'rps' && row.vsLimit != null && row.role !== 'limit' ? ` · ${times(row.vsLimit)} limit`
-    : metric === 'totalMs' && row.transforms != null ? ` · ${row.transformsEstimated ? '≈' : ''}${Math.round(row.transforms)} transforms`
+    : metric === 'totalMs' && row.transforms != null ? ` · ${transformCount(row)}`
     : '';
   return `${num(value)} ${unit}${extra}`;
 }

@@ -19,7 +19,8 @@ export default {
   role: 'limit',
   kind: 'in-process',
   async prepare() {
-    return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}` };
+    const avif = Object.entries(LIMIT_ENCODER_OPTIONS.avif).map(([k, v]) => `${k} ${v}`).join(', ');
+    return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}, AVIF ${avif}` };
   },
   /** Runs the scenario's work for the given time and returns the same metrics as a wrk run. */
   async runLoop({ scenario, connections, warmupSec, durationSec }) {
