@@ -59,27 +59,30 @@ async function panningFrames(photo, { frames, width, height }) {
   );
 }
 
-async function deriveCorpus(photo) {
-  const out = (name) => path.join(CORPUS_DIR, name);
+// Each derivation writes one corpus file; they are independent, so they run concurrently.
+const DERIVATIONS = {
   // Same derivation as the anchor measurements: cover-resize to 2048×1365, q90, baseline 4:2:0.
-  await sharp(photo).resize(2048, 1365, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(out('photo-2k.jpg'));
+  'photo-2k.jpg': (photo) => sharp(photo).resize(2048, 1365, { fit: 'cover' }).jpeg({ quality: 90 }),
   // 24 MP: the original is 6028×3391, so it is cover-resized (slightly upscaled) to 6000×4000.
-  await sharp(photo).resize(6000, 4000, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(out('photo-24mp.jpg'));
+  'photo-24mp.jpg': (photo) => sharp(photo).resize(6000, 4000, { fit: 'cover' }).jpeg({ quality: 90 }),
   // About 1 MB, the size of a typical phone-to-web upload (3600 px wide at q90 lands just over 1 MB).
-  await sharp(photo).resize(3600).jpeg({ quality: 90 }).toFile(out('upload-1mb.jpg'));
+  'upload-1mb.jpg': (photo) => sharp(photo).resize(3600).jpeg({ quality: 90 }),
   // PNG with alpha: the bird cut out with a soft ellipse.
-  const square = 1024;
-  await sharp(photo)
-    .extract({ left: 2000, top: 700, width: 1800, height: 1800 })
-    .resize(square, square)
-    .ensureAlpha()
-    .composite([{ input: ellipseMask(square), blend: 'dest-in' }])
-    .png()
-    .toFile(out('alpha.png'));
+  'alpha.png': (photo) =>
+    sharp(photo)
+      .extract({ left: 2000, top: 700, width: 1800, height: 1800 })
+      .resize(1024, 1024)
+      .ensureAlpha()
+      .composite([{ input: ellipseMask(1024), blend: 'dest-in' }])
+      .png(),
   // Animated GIF: 8 frames panning across the photo.
-  const frames = await panningFrames(photo, { frames: 8, width: 480, height: 320 });
-  await sharp(frames, { join: { animated: true } }).gif({ delay: 150, loop: 0 }).toFile(out('animated.gif'));
-  writeFileSync(out('logo.svg'), SVG_LOGO);
+  'animated.gif': async (photo) =>
+    sharp(await panningFrames(photo, { frames: 8, width: 480, height: 320 }), { join: { animated: true } }).gif({ delay: 150, loop: 0 }),
+};
+
+async function deriveCorpus(photo) {
+  await Promise.all(Object.entries(DERIVATIONS).map(async ([name, derive]) => (await derive(photo)).toFile(path.join(CORPUS_DIR, name))));
+  writeFileSync(path.join(CORPUS_DIR, 'logo.svg'), SVG_LOGO);
 }
 
 async function describe(name) {
@@ -100,7 +103,7 @@ export async function prepareCorpus(log = console.log) {
   rmSync(CORPUS_DIR, { recursive: true, force: true });
   mkdirSync(CORPUS_DIR, { recursive: true });
   await deriveCorpus(path.join(backgrounds, PHOTO));
-  const files = ['photo-2k.jpg', 'photo-24mp.jpg', 'upload-1mb.jpg', 'alpha.png', 'animated.gif', 'logo.svg'];
+  const files = [...Object.keys(DERIVATIONS), 'logo.svg'];
   const manifest = { version: CORPUS_VERSION, credit: PHOTO_CREDIT, images: await Promise.all(files.map(describe)) };
   writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2));
   return manifest;

@@ -23,5 +23,6 @@ export async function ensureNpmPeers(log) {
   // Not `npm init -y`: npm 11 writes "type":"commonjs", which breaks `next build`.
   if (!existsSync(path.join(PEERS_DIR, 'package.json'))) writeFileSync(path.join(PEERS_DIR, 'package.json'), '{"private":true}\n');
   const specs = Object.entries(PEER_PINS).map(([name, version]) => `${name}@${version}`);
-  await runCommand('npm', ['install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', ...specs]);
+  // --prefer-offline: reuse the machine's npm cache when it has these versions already.
+  await runCommand('npm', ['install', '--prefix', PEERS_DIR, '--prefer-offline', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', ...specs]);
 }
