@@ -36,6 +36,7 @@ const scenarios = SCENARIOS.filter((s) => !scenarioFilter || scenarioFilter.incl
   .map((s) => ({ ...s, systems: s.systems.filter((id) => !systemFilter || systemFilter.includes(id)) }))
   .filter((s) => s.systems.length > 0);
 const rounds = Number(flags.rounds ?? timingFor(scenarios[0] ?? SCENARIOS[0], mode).rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, got "${flags.rounds}"`);
 
 function rotate(list, by) {
   const shift = by % list.length;
