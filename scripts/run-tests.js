@@ -3,6 +3,7 @@
 // skipped with the reason printed. With PICTOR_REQUIRE_SERVICES=1 (set by .ci/run) a missing
 // service is a failure instead.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
 const require = process.env.PICTOR_REQUIRE_SERVICES === '1';
@@ -45,6 +46,10 @@ for (const s of services) {
     missing.push(`${s.name} (${why})`);
   }
 }
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (fs.existsSync(chromium)) console.log(`[pictor tests] Chromium: ${chromium}`);
+else missing.push(`Chromium (no ${chromium}; apt-get install chromium)`);
+
 if (missing.length) {
   const message = `[pictor tests] suites needing ${missing.join(', ')} are SKIPPED`;
   if (require) {

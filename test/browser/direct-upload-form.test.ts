@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * A real browser (Debian's Chromium via playwright-core) posts a file to a direct-upload URL from a
  * page on another origin: with a plain HTML <form>, and with fetch() (CORS). The image is then served.
@@ -60,8 +59,10 @@ describe.skipIf(!available && process.env.PICTOR_REQUIRE_SERVICES !== '1')('dire
 
     const image = await pictor.client.images.v1.get(id!, { account_id: pictor.accountId });
     await tab.setContent(`<img id="photo" src="${image.variants![0]}">`);
-    await tab.waitForFunction(() => (document.getElementById('photo') as HTMLImageElement).complete);
-    expect(await tab.evaluate(() => (document.getElementById('photo') as HTMLImageElement).naturalWidth)).toBe(160);
+    // Runs in the page: the project's TypeScript has no DOM types, so the element is typed by hand.
+    const photo = () => (globalThis as unknown as { document: { getElementById(id: string): { complete: boolean; naturalWidth: number } } }).document.getElementById('photo');
+    await tab.waitForFunction(`(${photo.toString()})().complete`);
+    expect(await tab.evaluate(`(${photo.toString()})().naturalWidth`)).toBe(160);
     await tab.close();
   });
 
