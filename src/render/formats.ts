@@ -86,6 +86,8 @@ export function negotiateFormat(request: FormatRequest): FormatChoice {
       return choose('jpeg');
     case 'baseline-jpeg':
       return choose('jpeg', false, false);
+    case 'png':
+      return choose('png');
     case undefined:
     case 'auto':
       if (request.compression === 'fast' && !source.animated && !source.hasAlpha) return choose('jpeg');
