@@ -8,7 +8,7 @@ import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOpti
 import { apiErrorHandler } from './api/error-handler.js';
 import { failure } from './api/envelope.js';
 import { registerApiRoutes } from './api/routes.js';
-import { registerDeliveryRoutes } from './delivery/routes.js';
+import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliveryUrl } from './delivery/routes.js';
 import type { ApiApp } from './api/types.js';
 import { errors } from './errors.js';
 import type { Services } from './services.js';
@@ -52,6 +52,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Malformed percent-encoding and over-long paths fail before routing, so no route's error
+    // handler sees them: answer in the shape of the area the URL addresses.
+    frameworkErrors: (err, request, reply) => {
+      if (isApiPath(request.url)) apiErrorHandler(errors.badRequest('Malformed URL: invalid percent-encoding or path too long'), request, reply);
+      else sendDeliveryError(unroutableDeliveryUrl(err), request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('account', null);

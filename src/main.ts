@@ -67,7 +67,7 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || isConfigError(err) || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  if (err instanceof UsageError || isConfigError(err) || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) {
     console.error(`pictor: ${(err as Error).message}\n\n${usage}`);
     process.exit(2);
   }

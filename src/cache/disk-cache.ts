@@ -70,12 +70,17 @@ export class DiskCache {
       this.untrack(file);
       return undefined;
     }
-    const headerLength = data.readUInt32BE(0);
-    const header = JSON.parse(data.toString('utf8', 4, 4 + headerLength)) as Header & { key: string };
+    const header = parseHeader(data);
+    if (!header) {
+      // Damaged on disk (not by us: writes are renamed into place). A miss, and the file goes.
+      this.untrack(file);
+      await fsp.rm(file, { force: true });
+      return undefined;
+    }
     // Two keys could only share a file through a hash collision; never serve another key's bytes.
     if (header.key !== key) return undefined;
     this.track(file, data.length);
-    return { ...header, body: data.subarray(4 + headerLength) };
+    return { ...header.rendition, body: data.subarray(header.bodyOffset) };
   }
 
   async set(prefix: string, key: string, rendition: Rendition): Promise<void> {
@@ -112,5 +117,18 @@ export class DiskCache {
       this.untrack(file);
       await fsp.rm(file, { force: true });
     }
+  }
+}
+
+/** File layout: 4-byte header length, JSON header (rendition fields + key), body. */
+function parseHeader(data: Buffer): { key: string; rendition: Header; bodyOffset: number } | undefined {
+  if (data.length < 4) return undefined;
+  const bodyOffset = 4 + data.readUInt32BE(0);
+  if (bodyOffset > data.length) return undefined;
+  try {
+    const { key, ...rendition } = JSON.parse(data.toString('utf8', 4, bodyOffset)) as Header & { key: string };
+    return typeof key === 'string' ? { key, rendition, bodyOffset } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -10,7 +10,7 @@ import type { Rendition } from './rendition.js';
 export type RenditionSource = 'memory' | 'disk' | 'render';
 
 export class RenditionCache {
-  private readonly inFlight = new Map<string, Promise<Rendition>>();
+  private readonly inFlight = new Map<string, Promise<{ rendition: Rendition; source: RenditionSource }>>();
 
   constructor(
     private readonly memory: MemoryLru | undefined,
@@ -28,10 +28,12 @@ export class RenditionCache {
       return { rendition: hot, source: 'memory' };
     }
     const pending = this.inFlight.get(key);
-    if (pending) return { rendition: await pending, source: 'render' };
+    if (pending) return { rendition: (await pending).rendition, source: 'render' };
 
+    // The map holds the very promise awaited below (not a derived one), so a failed transform with
+    // no followers is still a handled rejection and cannot take the process down.
     const work = this.load(prefix, key, produce);
-    this.inFlight.set(key, work.then((r) => r.rendition));
+    this.inFlight.set(key, work);
     try {
       return await work;
     } finally {

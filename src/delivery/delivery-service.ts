@@ -12,6 +12,7 @@ import type { ImageRecord } from '../images/model.js';
 import type { PictorMetrics } from '../metrics/pictor-metrics.js';
 import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
 import { accepts } from '../render/formats.js';
+import { autoWidth } from '../render/plan-geometry.js';
 import { renderImage } from '../render/render.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
@@ -69,29 +70,38 @@ export class DeliveryService {
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResponse> {
     const { generations } = this.deps;
-    // Until the account and image are known, any purge at all counts as possibly ours; after one
-    // retry they are known and only purges touching them count.
-    let known: { accountId: string; imageId: string } | undefined;
-    const generation = () => (known ? generations.of(known.accountId, known.imageId) : generations.total);
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const totalBefore = generations.total;
+      const account = await this.account(request.path.hash);
+      // From here on the request reads only this account and image, so only purges of those count.
+      const generation = () => generations.of(account.id, request.path.imageId);
       const before = generation();
-      const { account, image } = await this.lookup(request.path);
-      const resolved = await this.resolve(request, account, image);
-      const { rendition, source } = await this.rendition(resolved, request);
-      // A purge that landed while we worked may have changed what this URL is allowed to show.
-      const sameTarget = !known || known.accountId === account.id;
-      if (sameTarget && generation() === before) return this.respond(resolved, request, rendition, source);
-      if (attempt >= MAX_ATTEMPTS) throw errors.busy(1);
-      known = { accountId: account.id, imageId: image.id };
+      // A purge that landed during the account lookup may have been about this account: look again.
+      if (generations.total !== totalBefore) continue;
+      try {
+        const response = await this.deliverImage(request, account);
+        if (generation() === before) return response;
+      } catch (err) {
+        // A failure caused by a change that landed meanwhile (the blob of an image deleted under us)
+        // is judged again on the new state: that request deserves a 404, not a 500.
+        if (generation() === before) throw err;
+      }
     }
+    throw errors.busy(1);
   }
 
-  private async lookup(path: DeliveryPath): Promise<{ account: Account; image: ImageRecord }> {
-    const account = await this.deps.metadata.account(path.hash);
+  private async account(hash: string): Promise<Account> {
+    const account = await this.deps.metadata.account(hash);
     if (!account) throw errors.deliveryAccountUnknown();
-    const image = await this.deps.metadata.image(account.id, path.imageId);
+    return account;
+  }
+
+  private async deliverImage(request: DeliveryRequest, account: Account): Promise<DeliveryResponse> {
+    const image = await this.deps.metadata.image(account.id, request.path.imageId);
     if (!image || image.draft || !image.blobKey) throw errors.deliveryImageNotFound();
-    return { account, image };
+    const resolved = await this.resolve(request, account, image);
+    const { rendition, source } = await this.rendition(resolved, request);
+    return this.respond(resolved, request, rendition, source);
   }
 
   private async resolve(request: DeliveryRequest, account: Account, image: ImageRecord): Promise<Resolved> {
@@ -131,7 +141,12 @@ export class DeliveryService {
     const prefix = imageKeyPrefix(account.id, image.id);
     const parts = [`${image.sortKey}.${image.version}`, variantKey];
     if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
-    if (spec.width === 'auto') parts.push(`cw${clientWidthFromHints(request.clientHints) ?? ''}m${+(request.clientHints.mobile ?? false)}`);
+    if (spec.width === 'auto') {
+      // The breakpoint the hints select, not the raw hint: one rendition per breakpoint, and
+      // made-up hint values cannot force a transform per request past the cache.
+      const { clientHints } = request;
+      parts.push(`aw${autoWidth({ clientWidth: clientWidthFromHints(clientHints), mobile: clientHints.mobile })}`);
+    }
     if (spec.slowConnectionQuality !== undefined) parts.push(`slow${+isSlowConnection(request.clientHints)}`);
     return { prefix, key: prefix + parts.join('|') };
   }

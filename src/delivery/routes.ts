@@ -5,31 +5,44 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toImagesError } from '../api/error-handler.js';
 import type { ApiApp } from '../api/types.js';
-import { errors } from '../errors.js';
+import { errors, type ImagesError } from '../errors.js';
 import type { Services } from '../services.js';
 import { readClientHints } from './client-hint-headers.js';
 import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from './delivery-path.js';
 
 const API_PREFIX = '/client/v4/';
 
+/** Answers a failed delivery; anything that is not a typed error becomes a bare 500, logged. */
+export function sendDeliveryError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const known = toImagesError(err) ?? errors.internal();
+  if (known.status >= 500) request.log.error({ err }, 'delivery failed');
+  void reply
+    .code(known.status)
+    .headers(known.options.headers ?? {})
+    .header('cf-resized', `err=${known.code}`)
+    .header('cache-control', 'no-store')
+    .type('text/plain; charset=utf-8')
+    .send(`ERROR ${known.code}: ${known.message}`);
+}
+
+/** Fastify's own routing failures on a delivery URL, as delivery errors. */
+export function unroutableDeliveryUrl(err: { code: string }): ImagesError {
+  return errors.deliveryUrlInvalid(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'the URL is too long' : 'malformed percent-encoding');
+}
+
+export const isApiPath = (url: string): boolean => url.startsWith(API_PREFIX);
+
 export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
   void app.register(async (scope) => {
-    scope.setErrorHandler((err, request, reply) => {
-      const known = toImagesError(err) ?? errors.internal();
-      if (known.status >= 500) request.log.error({ err }, 'delivery failed');
-      void reply
-        .code(known.status)
-        .headers(known.options.headers ?? {})
-        .header('cf-resized', `err=${known.code}`)
-        .header('cache-control', 'no-store')
-        .type('text/plain; charset=utf-8')
-        .send(`ERROR ${known.code}: ${known.message}`);
-    });
+    scope.setErrorHandler(sendDeliveryError);
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const [rawPath, rawQuery = ''] = request.url.split('?', 2) as [string, string?];
+      // Split at the first `?` only: the signature covers the whole query, `?`s in values included.
+      const queryAt = request.url.indexOf('?');
+      const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+      const rawQuery = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
       // A mistyped API path reaches this wildcard route: answer it as the API would.
-      if (rawPath.startsWith(API_PREFIX)) {
+      if (isApiPath(rawPath)) {
         return reply.code(404).type('application/json').send({ result: null, success: false, errors: [{ code: 7003, message: `No route for the URI: ${rawPath}` }], messages: [] });
       }
       const response = await services.delivery.deliver({

@@ -1,4 +1,4 @@
-/** Named variants: the account's list, CRUD, and the purge an edit or delete triggers. */
+/** Named variants: the account's list, CRUD, and the purge a create, edit or delete triggers. */
 import { PUBLIC_VARIANT } from '../accounts/defaults.js';
 import { type Account, DuplicateVariantError, type VariantOptions, type VariantRecord, type VariantRepository } from '../accounts/model.js';
 import type { PurgeBus } from '../cache/purge-bus.js';
@@ -61,6 +61,8 @@ export class VariantService {
       if (err instanceof DuplicateVariantError) throw errors.alreadyExists(`Variant "${id}"`);
       throw err;
     }
+    // Delivery caches the account's variant list: a new name must be served at once, not answer 404.
+    await this.purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
     return record;
   }
 

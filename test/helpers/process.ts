@@ -40,3 +40,25 @@ export async function spawnPictor(env: Record<string, string>, args: string[] = 
   });
   return { child, origin, output: () => output, exited };
 }
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a one-shot CLI command (`dist/src/main.js <args>`) to completion. */
+export function runPictor(env: Record<string, string>, args: string[]): Promise<CommandResult> {
+  const child = spawn(process.execPath, [mainScript, ...args], {
+    env: { PATH: process.env.PATH ?? '', PICTOR_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
