@@ -48,7 +48,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new AccessLog(),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     return503OnClosing: true,

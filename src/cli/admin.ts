@@ -4,8 +4,9 @@ import type { Config } from '../config.js';
 import { configTable } from '../config.js';
 import { createServices, type Services } from '../services.js';
 
-async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(config);
+/** Services for a one-off command: the stores, without the rendition cache a server would fill. */
+export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0 });
   try {
     return await fn(services);
   } finally {

@@ -168,6 +168,9 @@ describe('fields', () => {
     const id = (n: number) => `dir/${'é'.repeat(n - 4)}`;
     const image = await expectAccepted([file(photo), { name: 'id', value: id(1024) }]);
     expect(image.id).toBe(id(1024));
+    // Percent-encoded, the id is over 6,000 characters of path: it must still route.
+    const fetched = await pictor.api(`/images/v1/${encodeURIComponent(id(1024))}`);
+    expect(fetched.status).toBe(200);
     await expectRefused([file(photo), { name: 'id', value: id(1025) }], 400, 5400, /longer than 1024/);
   });
 
