@@ -151,6 +151,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     generations: new PurgeGenerations(purge),
     clock,
     metrics,
+    // A quarter of the memory budget keeps the originals of the images being transformed.
+    originals: config.cacheMemoryBytes > 0 ? new MemoryLru<Buffer>(config.cacheMemoryBytes / 4, (b) => b.length) : undefined,
   });
   return {
     config,

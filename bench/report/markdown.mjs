@@ -6,7 +6,7 @@ const PEERS_IN_HEADLINE = ['ipx', 'next', 'nginx-image-filter'];
 
 const SYSTEM_NOTES = [
   '**Pictor**: `node dist/src/main.js serve`; rendition cache off (`PICTOR_CACHE_MEMORY_MB=0 PICTOR_CACHE_DISK_MB=0`) in the cold and memory scenarios, default cache in hit, herd and upload.',
-  '**raw sharp loop** (limit): the same sharp call in a plain loop with the source in memory, no HTTP, sharp defaults per format except AVIF effort (see Versions), as many operations in flight as the servers get connections. For uploads: `sharp.metadata()` plus a durable write (temp file, fsync, rename).',
+  '**raw sharp loop** (limit): the same sharp call in a plain loop with the source in memory, no HTTP, encoding exactly what Pictor renditions are (progressive JPEG, WebP effort 4, AVIF at the effort and quality Pictor uses, read from its build), as many operations in flight as the servers get connections. For uploads: `sharp.metadata()` plus a durable write (temp file, fsync, rename).',
   '**nginx static file** (limit for hits): nginx sends the same rendition pre-made by sharp from disk; 2 workers, `reuseport`.',
   '**IPX**: `ipx serve` over the corpus directory. It keeps no result cache, so its "hit" row re-transforms every request; it forces progressive JPEG and ships its own sharp.',
   '**Next.js image optimizer**: `next start` of a minimal app; JPEG through mozjpeg, AVIF at effort 3. It caches on disk keyed by the full source URL, so cold runs make each request unique with `url=/photo.jpg?v=<n>`; it picks the output format from `Accept`.',

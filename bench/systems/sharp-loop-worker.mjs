@@ -16,7 +16,9 @@ const input = readFileSync(job.file);
 
 function transformOnce() {
   const { width, format, quality } = job.transform;
-  return sharp(input).resize(width).toFormat(format, { quality, ...job.encoderOptions[format] }).toBuffer();
+  // qualityFor: the offset Pictor applies to the requested quality for this encoder (AVIF: −20).
+  const { qualityFor = 0, ...options } = job.encoderOptions[format] ?? {};
+  return sharp(input).resize(width).toFormat(format, { quality: quality + qualityFor, ...options }).toBuffer();
 }
 
 // What an upload has to do at least: learn the image's format and size, then store it durably

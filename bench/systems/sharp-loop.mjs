@@ -9,9 +9,15 @@ import { runCommand } from '../setup/run-command.mjs';
 
 const WORKER = fileURLToPath(new URL('./sharp-loop-worker.mjs', import.meta.url));
 
-// Encoder settings beyond quality. sharp's default AVIF effort (4) takes seconds per image and no
-// on-the-fly server should use it (engines.md §6); keep this equal to Pictor's render setting.
-export const LIMIT_ENCODER_OPTIONS = { avif: { effort: 2 } };
+// The limit encodes exactly what Pictor's renditions are, read from Pictor's own build so the two
+// cannot drift: progressive JPEG (Cloudflare's rule for 50–3000 px), AVIF at Pictor's effort and
+// quality mapping. Anything else would compare different outputs.
+const { limits } = await import('../../dist/src/limits.js');
+const { encoderQuality } = await import('../../dist/src/render/quality.js');
+export const LIMIT_ENCODER_OPTIONS = {
+  jpeg: { progressive: true },
+  avif: { effort: limits.render.avifEffort, qualityFor: encoderQuality('avif', 100) - 100 },
+};
 
 export default {
   id: 'sharp',
@@ -20,7 +26,7 @@ export default {
   kind: 'in-process',
   async prepare() {
     const avif = Object.entries(LIMIT_ENCODER_OPTIONS.avif).map(([k, v]) => `${k} ${v}`).join(', ');
-    return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}, AVIF ${avif}` };
+    return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}, JPEG progressive, AVIF ${avif}` };
   },
   /** Runs the scenario's work for the given time and returns the same metrics as a wrk run. */
   async runLoop({ scenario, connections, warmupSec, durationSec }) {

@@ -1,17 +1,20 @@
 /** In-memory LRU bounded by total bytes; Map insertion order is the recency order. */
 import type { Rendition } from './rendition.js';
 
-export class MemoryLru {
-  private readonly entries = new Map<string, Rendition>();
+export class MemoryLru<V = Rendition> {
+  private readonly entries = new Map<string, V>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly sizeOf: (value: V) => number = (value) => (value as Rendition).body.length,
+  ) {}
 
   get size(): number {
     return this.bytes;
   }
 
-  get(key: string): Rendition | undefined {
+  get(key: string): V | undefined {
     const value = this.entries.get(key);
     if (value) {
       this.entries.delete(key);
@@ -20,17 +23,17 @@ export class MemoryLru {
     return value;
   }
 
-  set(key: string, value: Rendition): void {
+  set(key: string, value: V): void {
     // One entry may not take more than an eighth of the budget, or a few huge renditions would
     // flush everything else.
-    if (value.body.length > this.maxBytes / 8) return;
+    if (this.sizeOf(value) > this.maxBytes / 8) return;
     this.delete(key);
     this.entries.set(key, value);
-    this.bytes += value.body.length;
+    this.bytes += this.sizeOf(value);
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= entry.body.length;
+      this.bytes -= this.sizeOf(entry);
     }
   }
 
@@ -38,7 +41,7 @@ export class MemoryLru {
     const value = this.entries.get(key);
     if (value) {
       this.entries.delete(key);
-      this.bytes -= value.body.length;
+      this.bytes -= this.sizeOf(value);
     }
   }
 
