@@ -18,7 +18,7 @@ import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
-import { canonicalString, parseOptionString, specFromNamedVariant } from '../variants/option-parser.js';
+import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
 import type { MemoryLru } from '../cache/memory-lru.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
@@ -69,6 +69,8 @@ const MAX_ATTEMPTS = 5;
 const HINT_HEADERS = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
 
 export class DeliveryService {
+  private readonly specs = new SpecMemo();
+
   constructor(private readonly deps: DeliveryServiceDeps) {}
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResponse> {
@@ -114,8 +116,8 @@ export class DeliveryService {
     const flexible = variant.includes('=');
     if (flexible) {
       if (!account.flexibleVariants) throw errors.flexibleVariantsDisabled();
-      const spec = parseOptionString(variant);
-      resolved = { account, image, spec, variantKey: `o:${canonicalString(spec)}`, browserTtl: account.browserTtl };
+      const { spec, canonical } = this.specs.options(variant);
+      resolved = { account, image, spec, variantKey: `o:${canonical}`, browserTtl: account.browserTtl };
     } else {
       if (!variantName.test(variant)) throw errors.deliveryUrlInvalid('the last segment must be a variant name or name=value options');
       const named = await this.deps.metadata.variant(account.id, variant);
@@ -124,7 +126,7 @@ export class DeliveryService {
       resolved = {
         account,
         image,
-        spec: specFromNamedVariant(named.options),
+        spec: this.specs.variant(named),
         variantKey: `v:${named.id}.${named.createdMs}.${named.version}`,
         browserTtl: named.options.browser_ttl ?? account.browserTtl,
       };
