@@ -9,6 +9,7 @@
 // when PostgreSQL and S3 are both reachable. PICTOR_TEST_ENGINES=embedded (or =scaled) runs one.
 // Arguments go to vitest in both passes (`npm test -- test/api/auth` runs that suite twice).
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
 const require = process.env.PICTOR_REQUIRE_SERVICES === '1';
@@ -53,6 +54,10 @@ for (const s of services) {
     missing.push(`${s.name} (${why})`);
   }
 }
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (fs.existsSync(chromium)) console.log(`[pictor tests] Chromium: ${chromium}`);
+else missing.push(`Chromium (no ${chromium}; apt-get install chromium)`);
+
 if (missing.length) {
   const message = `[pictor tests] suites needing ${missing.join(', ')} are SKIPPED`;
   if (require) {

@@ -32,6 +32,8 @@ class AccessLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Skip building the line when info is off (the logger is pino, whose isLevelEnabled Fastify's type omits).
+    if (!error && !(request.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')) return;
     const line = {
       method: request.method,
       url: request.url,
@@ -48,7 +50,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new AccessLog(),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     return503OnClosing: true,
@@ -70,8 +72,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     void reply.code(404).type('application/json').send(failure(errors.noRoute(path)));
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    services.metrics.requests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    services.metrics.requests.incSeries(route + status, () => ({ route, status: String(status) }));
+    done();
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

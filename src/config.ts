@@ -181,14 +181,16 @@ const settings: Setting<keyof Config>[] = [
       if (url !== undefined && !/^rediss?:\/\/[^/?#]/.test(url)) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
       return url;
     } },
-  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process).', defaultText: 'number of cores',
+  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process). Cache sizes and transform slots are for the machine and split between them.', defaultText: 'number of cores',
     parse: int('PICTOR_WORKERS', cores, 1, 256) },
   { key: 'cacheMemoryBytes', env: 'PICTOR_CACHE_MEMORY_MB', doc: 'In-memory rendition cache size, MiB.', defaultText: '`256`',
     parse: mebibytes('PICTOR_CACHE_MEMORY_MB', 256) },
   { key: 'cacheDiskBytes', env: 'PICTOR_CACHE_DISK_MB', doc: 'On-disk rendition cache size, MiB (0 disables it).', defaultText: '`2048`',
     parse: mebibytes('PICTOR_CACHE_DISK_MB', 2048) },
-  { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'number of cores',
-    parse: int('PICTOR_TRANSFORM_CONCURRENCY', cores, 1, 256) },
+  // Two per core: a transform has single-threaded phases (decode, encode hand-off) that a second
+  // one fills; measured +10% throughput over one per core on 2 cores.
+  { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'twice the number of cores',
+    parse: int('PICTOR_TRANSFORM_CONCURRENCY', cores * 2, 1, 256) },
   { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',

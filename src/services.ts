@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { AccountService } from './accounts/account-service.js';
+import { BatchTokenService } from './accounts/batch-tokens.js';
 import { DeliveryConfigService } from './accounts/delivery-config.js';
 import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
 import { DiskCache } from './cache/disk-cache.js';
@@ -35,7 +36,9 @@ import { type Clock, systemClock } from './util/clock.js';
 import { fetchSource } from './images/fetch-source.js';
 import { limits } from './limits.js';
 import { createAddressPolicy } from './net/address-policy.js';
+import { KyselyBatchTokenRepository } from './storage/batch-token-repository.js';
 import { KyselyWebhookRepository } from './storage/webhook-repository.js';
+import { RateLimiter } from './util/rate-limiter.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
 import { WebhookService } from './webhooks/webhook-service.js';
@@ -61,6 +64,9 @@ export interface Services {
   directUploads: DirectUploadService;
   webhooks: WebhookService;
   webhookDispatcher: WebhookDispatcher;
+  batchTokens: BatchTokenService;
+  /** Per-credential request limits (undefined = unlimited). */
+  rateLimits: { api: RateLimiter | undefined; batch: RateLimiter };
   /** Public base URL of delivery; set once the listening port is known. */
   urls: { delivery: string };
   close(): Promise<void>;
@@ -151,6 +157,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     generations: new PurgeGenerations(purge),
     clock,
     metrics,
+    // A quarter of the memory budget keeps the originals of the images being transformed.
+    originals: config.cacheMemoryBytes > 0 ? new MemoryLru<Buffer>(config.cacheMemoryBytes / 4, (b) => b.length) : undefined,
   });
   return {
     config,
@@ -173,6 +181,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     directUploads,
     webhooks: new WebhookService(webhookRepository, clock),
     webhookDispatcher,
+    batchTokens: new BatchTokenService(new KyselyBatchTokenRepository(database.db), clock),
+    rateLimits: {
+      // Cloudflare's API allows 1200 requests per 5 minutes per user; batch tokens 200 per second.
+      api: config.apiRateLimit > 0 ? new RateLimiter(config.apiRateLimit, 300_000) : undefined,
+      batch: new RateLimiter(config.batchRateLimit, 1000),
+    },
     urls,
     async close() {
       await webhookDispatcher.stop();

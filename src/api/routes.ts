@@ -1,6 +1,7 @@
 /** The API route table: every endpoint, each in its own file. */
 import type { Services } from '../services.js';
-import { registerAccountScope } from './account-scope.js';
+import { registerAccountScope, registerBatchScope } from './account-scope.js';
+import { issueBatchToken } from './images/batch-token.js';
 import { getImageBlob } from './images/blob.js';
 import { deleteImage } from './images/delete.js';
 import { getImage } from './images/get.js';
@@ -49,8 +50,13 @@ export function registerApiRoutes(app: ApiApp, services: Services): void {
       getWebhook,
       putWebhook,
       deleteWebhook,
+      issueBatchToken,
     ]) {
       route(scope, services);
     }
+  });
+  // The batch API: the same handlers, authenticated by batch tokens, without the account prefix.
+  registerBatchScope(app, services, (scope) => {
+    for (const route of [uploadImage, getImage, updateImage, deleteImage, listImagesV2, createDirectUpload]) route(scope, services);
   });
 }

@@ -10,6 +10,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Rendition } from './rendition.js';
 
+const STALE_TEMP_MS = 10 * 60_000;
+
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 type Header = Omit<Rendition, 'body'>;
@@ -27,14 +29,18 @@ export class DiskCache {
   static async open(dir: string, maxBytes: number): Promise<DiskCache> {
     const cache = new DiskCache(dir, maxBytes);
     await fsp.mkdir(path.join(dir, '.tmp'), { recursive: true });
-    await fsp.rm(path.join(dir, '.tmp'), { recursive: true, force: true });
-    await fsp.mkdir(path.join(dir, '.tmp'), { recursive: true });
     const files: Array<{ file: string; size: number; mtime: number }> = [];
     for (const entry of (await fsp.readdir(dir, { recursive: true })) as string[]) {
-      if (entry.startsWith('.tmp')) continue;
       const file = path.join(dir, entry);
       const stat = await fsp.stat(file).catch(() => undefined);
-      if (stat?.isFile()) files.push({ file, size: stat.size, mtime: stat.mtimeMs });
+      if (!stat?.isFile()) continue;
+      // Temp files of writes cut short by a crash; another process sharing the cache may be
+      // writing the recent ones right now.
+      if (entry.startsWith('.tmp')) {
+        if (Date.now() - stat.mtimeMs > STALE_TEMP_MS) await fsp.rm(file, { force: true });
+        continue;
+      }
+      files.push({ file, size: stat.size, mtime: stat.mtimeMs });
     }
     files.sort((a, b) => a.mtime - b.mtime);
     for (const f of files) cache.track(f.file, f.size);

@@ -1,44 +1,61 @@
-/** In-memory LRU bounded by total bytes; Map insertion order is the recency order. */
+/**
+ * In-memory LRU bounded by total bytes; Map insertion order is the recency order. A hit moves an
+ * entry to the young end only when it has drifted into the older half: hot entries then cost a
+ * single lookup, and eviction order stays close to true LRU.
+ */
 import type { Rendition } from './rendition.js';
 
-export class MemoryLru {
-  private readonly entries = new Map<string, Rendition>();
-  private bytes = 0;
+interface Entry<V> {
+  value: V;
+  size: number;
+  /** Value of `ticks` when the entry was last placed at the young end. */
+  placed: number;
+}
 
-  constructor(private readonly maxBytes: number) {}
+export class MemoryLru<V = Rendition> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private bytes = 0;
+  private ticks = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly sizeOf: (value: V) => number = (value) => (value as Rendition).body.length,
+  ) {}
 
   get size(): number {
     return this.bytes;
   }
 
-  get(key: string): Rendition | undefined {
-    const value = this.entries.get(key);
-    if (value) {
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry && this.ticks - entry.placed > this.entries.size / 2) {
       this.entries.delete(key);
-      this.entries.set(key, value);
+      entry.placed = ++this.ticks;
+      this.entries.set(key, entry);
     }
-    return value;
+    return entry?.value;
   }
 
-  set(key: string, value: Rendition): void {
+  set(key: string, value: V): void {
+    const size = this.sizeOf(value);
     // One entry may not take more than an eighth of the budget, or a few huge renditions would
     // flush everything else.
-    if (value.body.length > this.maxBytes / 8) return;
+    if (size > this.maxBytes / 8) return;
     this.delete(key);
-    this.entries.set(key, value);
-    this.bytes += value.body.length;
+    this.entries.set(key, { value, size, placed: ++this.ticks });
+    this.bytes += size;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= entry.body.length;
+      this.bytes -= entry.size;
     }
   }
 
   delete(key: string): void {
-    const value = this.entries.get(key);
-    if (value) {
+    const entry = this.entries.get(key);
+    if (entry) {
       this.entries.delete(key);
-      this.bytes -= value.body.length;
+      this.bytes -= entry.size;
     }
   }
 

@@ -20,6 +20,8 @@ export class RenditionCache {
 
   /** `prefix` groups the key with the other renditions of its image (see imageKeyPrefix). */
   async getOrCreate(prefix: string, key: string, produce: () => Promise<Rendition>): Promise<{ rendition: Rendition; source: RenditionSource }> {
+    // With caching switched off every request renders: "cache off" must mean exactly that.
+    if (!this.memory && !this.disk) return { rendition: await produce(), source: 'render' };
     const hot = this.memory?.get(key);
     if (hot) {
       this.lookups.inc({ tier: 'memory', result: 'hit' });

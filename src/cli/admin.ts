@@ -4,8 +4,9 @@ import type { Config } from '../config.js';
 import { configTable } from '../config.js';
 import { createServices, type Services } from '../services.js';
 
-async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(config);
+/** Services for a one-off command: the stores, without the rendition cache a server would fill. */
+export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0 });
   try {
     return await fn(services);
   } finally {
@@ -35,6 +36,21 @@ export async function createUserCommand(config: Config, options: { email: string
     if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
     const key = await accounts.createUser(options.email, [options.account]);
     console.log(`Global API key for ${options.email} (use with X-Auth-Email + X-Auth-Key; shown once):\n${key}`);
+  });
+}
+
+export async function webhookCommand(config: Config, action: 'set' | 'show' | 'delete', options: { account: string; url?: string; secret?: string }): Promise<void> {
+  await withServices(config, async ({ accounts, webhooks }) => {
+    const account = await accounts.findAccount(options.account);
+    if (!account) throw new UsageError(`no account ${options.account}`);
+    if (action === 'delete') {
+      await webhooks.remove(account);
+      console.log(`Webhook of ${account.id} removed`);
+      return;
+    }
+    if (action === 'set' && !options.url) throw new UsageError('--url is required');
+    const view = action === 'set' ? await webhooks.set(account, { url: options.url!, secret: options.secret }) : await webhooks.get(account);
+    console.log(`URL:    ${view.url}\nSecret: ${view.secret}`);
   });
 }
 

@@ -1,9 +1,8 @@
 /** `pictor sign <url>`: prints the URL signed with the account's first signing key. */
 import type { Config } from '../config.js';
 import { parseDeliveryPath } from '../delivery/delivery-path.js';
-import { createServices } from '../services.js';
 import { signDeliveryUrl } from '../signing/signed-url.js';
-import { UsageError } from './admin.js';
+import { UsageError, withServices } from './admin.js';
 
 export async function signCommand(config: Config, url: string | undefined, options: { expiresIn: number | null; key?: string }): Promise<void> {
   if (!url) throw new UsageError('pictor sign needs a delivery URL');
@@ -13,15 +12,12 @@ export async function signCommand(config: Config, url: string | undefined, optio
   } catch {
     throw new UsageError(`not a delivery URL (…/<account hash>/<image id>/<variant>): ${url}`);
   }
-  const services = await createServices(config);
-  try {
+  await withServices(config, async (services) => {
     const account = await services.accounts.findAccountByHash(hash);
     if (!account) throw new UsageError(`no account with hash ${hash}`);
     const keys = (await services.keys.list(account)).keys;
     const key = options.key === undefined ? keys[0] : keys.find((k) => k.name === options.key);
     if (!key) throw new UsageError(`no signing key ${options.key ?? ''} on account ${account.id}`);
     console.log(signDeliveryUrl(url, key.value, { expiresInSeconds: options.expiresIn }));
-  } finally {
-    await services.close();
-  }
+  });
 }

@@ -18,8 +18,9 @@ import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
-import { canonicalString, parseOptionString, specFromNamedVariant } from '../variants/option-parser.js';
+import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
+import type { MemoryLru } from '../cache/memory-lru.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
 import type { DeliveryPath } from './delivery-path.js';
 import type { PurgeGenerations } from './purge-generations.js';
@@ -47,6 +48,8 @@ export interface DeliveryServiceDeps {
   generations: PurgeGenerations;
   clock: Clock;
   metrics: PictorMetrics;
+  /** Recently used originals, keyed by blob key (a blob never changes under its key). */
+  originals: MemoryLru<Buffer> | undefined;
 }
 
 /** What a request resolved to before any pixels are touched. */
@@ -66,6 +69,8 @@ const MAX_ATTEMPTS = 5;
 const HINT_HEADERS = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
 
 export class DeliveryService {
+  private readonly specs = new SpecMemo();
+
   constructor(private readonly deps: DeliveryServiceDeps) {}
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResponse> {
@@ -111,8 +116,8 @@ export class DeliveryService {
     const flexible = variant.includes('=');
     if (flexible) {
       if (!account.flexibleVariants) throw errors.flexibleVariantsDisabled();
-      const spec = parseOptionString(variant);
-      resolved = { account, image, spec, variantKey: `o:${canonicalString(spec)}`, browserTtl: account.browserTtl };
+      const { spec, canonical } = this.specs.options(variant);
+      resolved = { account, image, spec, variantKey: `o:${canonical}`, browserTtl: account.browserTtl };
     } else {
       if (!variantName.test(variant)) throw errors.deliveryUrlInvalid('the last segment must be a variant name or name=value options');
       const named = await this.deps.metadata.variant(account, variant);
@@ -121,7 +126,7 @@ export class DeliveryService {
       resolved = {
         account,
         image,
-        spec: specFromNamedVariant(named.options),
+        spec: this.specs.variant(named),
         variantKey: `v:${named.id}.${named.createdMs}.${named.version}`,
         browserTtl: named.options.browser_ttl ?? account.browserTtl,
       };
@@ -157,12 +162,11 @@ export class DeliveryService {
   }
 
   private async transform({ image, spec }: Resolved, request: DeliveryRequest): Promise<Rendition> {
-    const { queue, blobs, metrics } = this.deps;
+    const { queue, metrics } = this.deps;
     try {
       return await queue.run(async () => {
         // Read the original only once a slot is ours: waiting requests hold no image bytes.
-        const bytes = await blobs.get(image.blobKey!);
-        if (!bytes) throw new Error(`blob ${image.blobKey} of image ${image.accountId}/${image.id} is missing`);
+        const bytes = await this.original(image);
         const started = process.hrtime.bigint();
         const result = await renderImage({ bytes, format: image.format! }, spec, { accept: request.accept, clientHints: request.clientHints });
         metrics.transformSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -180,6 +184,20 @@ export class DeliveryService {
       if (err instanceof QueueFullError) throw errors.busy(1);
       throw err;
     }
+  }
+
+  /**
+   * Popular originals stay in memory: several renditions of one image then cost no disk reads,
+   * whose thread-pool turns would otherwise queue behind running transforms.
+   */
+  private async original(image: ImageRecord): Promise<Buffer> {
+    const key = image.blobKey!;
+    const cached = this.deps.originals?.get(key);
+    if (cached) return cached;
+    const bytes = await this.deps.blobs.get(key);
+    if (!bytes) throw new Error(`blob ${key} of image ${image.accountId}/${image.id} is missing`);
+    this.deps.originals?.set(key, bytes);
+    return bytes;
   }
 
   private respond(resolved: Resolved, request: DeliveryRequest, rendition: Rendition, source: RenditionSource): DeliveryResponse {

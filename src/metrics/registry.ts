@@ -26,6 +26,21 @@ export class Counter implements Metric {
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
 
+  /**
+   * Increments the series named by `series`, a caller's own short key for one label set; `labels`
+   * is called only the first time. For hot paths, where building the label string per call costs.
+   */
+  incSeries(series: string, labels: () => Labels): void {
+    let key = this.seriesKeys.get(series);
+    if (key === undefined) {
+      key = labelKey(labels());
+      this.seriesKeys.set(series, key);
+    }
+    this.values.set(key, (this.values.get(key) ?? 0) + 1);
+  }
+
+  private readonly seriesKeys = new Map<string, string>();
+
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }

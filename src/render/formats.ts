@@ -31,17 +31,6 @@ export type OutputFormat = keyof typeof outputFormats;
 /** Formats produced by encoding pixels. */
 export type RasterFormat = Exclude<OutputFormat, 'svg' | 'json'>;
 
-/** MIME type of each stored source format. */
-export const sourceMimeTypes = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  avif: 'image/avif',
-  heic: 'image/heic',
-} as const satisfies Record<ImageFormat, string>;
-
 export interface FormatRequest {
   /** spec.format; undefined means auto (the default for hosted images). */
   readonly requested: FormatOption | undefined;
@@ -86,6 +75,8 @@ export function negotiateFormat(request: FormatRequest): FormatChoice {
       return choose('jpeg');
     case 'baseline-jpeg':
       return choose('jpeg', false, false);
+    case 'png':
+      return choose('png');
     case undefined:
     case 'auto':
       if (request.compression === 'fast' && !source.animated && !source.hasAlpha) return choose('jpeg');

@@ -10,7 +10,8 @@ import { limits } from '../limits.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
 import type { ClientHints } from './client-hints.js';
 import { encode } from './encode.js';
-import { negotiateFormat, outputFormats, sourceMimeTypes } from './formats.js';
+import { mimeOf } from '../images/sniff.js';
+import { negotiateFormat, outputFormats } from './formats.js';
 import type { RenderJob } from './job.js';
 import { measureHints } from './measure.js';
 import { renderSteps } from './pipeline.js';
@@ -86,7 +87,7 @@ function describe(source: SourceInfo, plan: GeometryPlan): RenderResult {
       file_size: source.fileSize,
       width: source.width,
       height: source.height,
-      format: sourceMimeTypes[source.format],
+      format: mimeOf[source.format],
     },
   };
   return {
@@ -101,7 +102,7 @@ function describe(source: SourceInfo, plan: GeometryPlan): RenderResult {
 function untransformed(input: RenderInput, source: SourceInfo): RenderResult {
   return {
     body: input.bytes,
-    contentType: sourceMimeTypes[source.format],
+    contentType: mimeOf[source.format],
     width: source.width,
     height: source.height,
     format: source.format,

@@ -2,7 +2,6 @@
  * Reading a stored original: a header-only inspection (size, frames, alpha, EXIF) that guards the
  * limits before any pixel is decoded, and the decoder that starts every pipeline.
  */
-import decodeHeic from 'heic-decode';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors, ImagesError } from '../errors.js';
 import type { ImageFormat } from '../images/model.js';
@@ -74,6 +73,8 @@ export async function openImage(input: RenderInput, source: SourceInfo, animated
  */
 async function openHeic(bytes: Buffer): Promise<Sharp> {
   try {
+    // Loaded on first use: compiling the WebAssembly decoder costs start-up time most servers never need.
+    const { default: decodeHeic } = await import('heic-decode');
     const { width, height, data } = await decodeHeic({ buffer: bytes });
     return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
   } catch (cause) {

@@ -28,7 +28,7 @@ export type QualityLevel = (typeof qualityLevelNames)[number];
 /** 1..100, or a perceptual level resolved per output format at render time. */
 export type Quality = number | QualityLevel;
 
-export const formatOptions = ['auto', 'avif', 'webp', 'jpeg', 'baseline-jpeg', 'json'] as const;
+export const formatOptions = ['auto', 'avif', 'webp', 'jpeg', 'baseline-jpeg', 'png', 'json'] as const;
 export type FormatOption = (typeof formatOptions)[number];
 
 export const metadataModes = ['keep', 'copyright', 'none'] as const;

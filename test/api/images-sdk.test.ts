@@ -177,3 +177,23 @@ describe('listing and stats via the SDK', () => {
     expect((many as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('Too many metadata filters: 6 provided, maximum 5 allowed');
   });
 });
+
+describe('image quota', () => {
+  it('refuses uploads past PICTOR_IMAGE_QUOTA with 403/5403 and reports it in stats', async () => {
+    const small = await startPictor({ env: { PICTOR_IMAGE_QUOTA: '2' } });
+    try {
+      const account = { account_id: small.accountId };
+      const upload = async () => small.client.images.v1.create({ ...account, file: await toFile(await images.jpeg(10, 10), 'q.jpg') });
+      const first = await upload();
+      await upload();
+      const over = (await upload().catch((e: unknown) => e)) as { status: number; errors: Array<{ code: number }> };
+      expect(over.status).toBe(403);
+      expect(over.errors[0]!.code).toBe(5403);
+      expect(await small.client.images.v1.stats.get(account)).toEqual({ count: { allowed: 2, current: 2 } });
+      await small.client.images.v1.delete(first.id!, account);
+      expect((await upload()).id).toBeDefined();
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -168,6 +168,9 @@ describe('fields', () => {
     const id = (n: number) => `dir/${'é'.repeat(n - 4)}`;
     const image = await expectAccepted([file(photo), { name: 'id', value: id(1024) }]);
     expect(image.id).toBe(id(1024));
+    // Percent-encoded, the id is over 6,000 characters of path: it must still route.
+    const fetched = await pictor.api(`/images/v1/${encodeURIComponent(id(1024))}`);
+    expect(fetched.status).toBe(200);
     await expectRefused([file(photo), { name: 'id', value: id(1025) }], 400, 5400, /longer than 1024/);
   });
 
@@ -277,5 +280,15 @@ describe('oversized bodies are cut off while streaming', () => {
     expect(written).toBeLessThan(64 * 1024 * 1024);
     if (response) expect(response.statusCode).toBe(413);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('upload by URL is safe by default', () => {
+  it('refuses loopback and private sources unless allow-listed, and writes nothing', async () => {
+    for (const url of ['http://127.0.0.1:9/x.png', 'http://[::1]/x.png', 'http://10.1.2.3/x.png', 'http://169.254.169.254/latest/meta-data', 'http://localhost/x.png']) {
+      await expectRefused([{ name: 'url', value: url }], 400, 5400, /not allowed/);
+    }
+    await expectRefused([{ name: 'url', value: 'ftp://example.com/x.png' }], 400, 5454);
+    await expectRefused([{ name: 'url', value: 'not a url' }], 400, 5400);
   });
 });

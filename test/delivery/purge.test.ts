@@ -3,6 +3,7 @@
  * stale copy — not even one already in flight when the change lands. In-flight requests are held
  * by occupying the only transform slot (PICTOR_TRANSFORM_CONCURRENCY=1) until the change is made.
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, deliver, deliveryPath, expectDeliveryError, metricTotal, upload } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
@@ -107,6 +108,18 @@ describe('requests in flight when the purge lands', () => {
       () => pictor.client.images.v1.delete(id, account()),
     );
     expectDeliveryError(result!, 404, 9431);
+  });
+
+  it('become 403 when the key that signed them is deleted', async () => {
+    const id = await upload(pictor, photo, { requireSignedURLs: true });
+    const { keys } = await pictor.client.images.v1.keys.update('doomed', account());
+    const path = deliveryPath(pictor, id, 'public');
+    const signed = `${path}?sig=${createHmac('sha256', keys!.find((k) => k.name === 'doomed')!.value!).update(path).digest('hex')}`;
+    const [result] = await whileInFlight(
+      () => [deliver(pictor, signed)],
+      () => pictor.client.images.v1.keys.delete('doomed', account()),
+    );
+    expectDeliveryError(result!, 403, 9425);
   });
 
   it('get the new width when their variant is edited', async () => {

@@ -3,7 +3,7 @@
  * transform, requests that must not never do; the disk tier serves when memory is off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decode, deliver, deliveryPath, expectDeliveryError, metricTotal, patchDeliveryConfig, upload } from '../helpers/delivery.js';
+import { decode, deliver, deliveryPath, expectDeliveryError, metric, metricTotal, patchDeliveryConfig, upload } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
 
@@ -50,10 +50,13 @@ describe('rendition keys', () => {
 describe('disk tier', () => {
   it('serves repeats from disk, and a purge reaches it', async () => {
     const path = deliveryPath(pictor, photo, 'w=200');
+    const diskHits = () => metric(pictor.origin, 'pictor_rendition_cache_total', { tier: 'disk', result: 'hit' });
+    const hitsBefore = await diskHits();
     const first = await deliver(pictor, path);
     const again = await deliver(pictor, path);
     expect(first.res.headers.get('x-pictor-cache')).toBe('miss');
     expect(again.res.headers.get('x-pictor-cache')).toBe('hit-disk');
+    expect((await diskHits()) - hitsBefore).toBe(1);
     expect(again.res.headers.get('etag')).toBe(first.res.headers.get('etag'));
     expect(await decode(again.body)).toMatchObject({ width: 200, height: 150 });
 

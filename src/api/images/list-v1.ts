@@ -3,7 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
-import { AccountParams, creatorFilter, PerPage } from './schemas.js';
+import { creatorFilter, PerPage } from './schemas.js';
 
 const ListV1Query = Type.Object({
   page: Type.Integer({ minimum: 1, default: 1 }),
@@ -13,7 +13,7 @@ const ListV1Query = Type.Object({
 
 export function listImagesV1(app: ApiApp, services: Services): void {
   app.get('/images/v1', {
-    schema: { params: AccountParams, querystring: ListV1Query },
+    schema: { querystring: ListV1Query },
     config: { permission: 'read' },
     handler: async (request) => {
       const { page, per_page: perPage, creator } = request.query;

@@ -4,7 +4,7 @@ import { parseMetaFilters } from '../../images/meta-filters.js';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
-import { AccountParams, creatorFilter, PerPage } from './schemas.js';
+import { creatorFilter, PerPage } from './schemas.js';
 
 const ListV2Query = Type.Object(
   {
@@ -19,7 +19,7 @@ const ListV2Query = Type.Object(
 
 export function listImagesV2(app: ApiApp, services: Services): void {
   app.get('/images/v2', {
-    schema: { params: AccountParams, querystring: ListV2Query },
+    schema: { querystring: ListV2Query },
     config: { permission: 'read' },
     handler: async (request) => {
       const q = request.query;

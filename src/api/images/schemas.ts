@@ -2,13 +2,11 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { limits } from '../../limits.js';
 
-/** `{image_id}` is one percent-decoded path segment; custom IDs send "/" as %2F. */
-export const ImageParams = Type.Object({
-  account_id: Type.String(),
-  image_id: Type.String({ minLength: 1 }),
-});
-
-export const AccountParams = Type.Object({ account_id: Type.String() });
+/**
+ * `{image_id}` is one percent-decoded path segment; custom IDs send "/" as %2F. (`account_id`,
+ * when the route has one, is checked by the account scope.)
+ */
+export const ImageParams = Type.Object({ image_id: Type.String({ minLength: 1 }) });
 
 export const PerPage = Type.Integer({
   minimum: limits.list.perPageMin,

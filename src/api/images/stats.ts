@@ -2,11 +2,9 @@
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
-import { AccountParams } from './schemas.js';
 
 export function imageStats(app: ApiApp, services: Services): void {
   app.get('/images/v1/stats', {
-    schema: { params: AccountParams },
     config: { permission: 'read' },
     handler: async (request) => ok(await services.images.stats(accountOf(request))),
   });

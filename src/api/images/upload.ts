@@ -3,12 +3,10 @@ import { errors } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
-import { AccountParams } from './schemas.js';
 import { checkDeclaredLength, readUploadForm } from './upload-form.js';
 
 export function uploadImage(app: ApiApp, services: Services): void {
   app.post('/images/v1', {
-    schema: { params: AccountParams },
     config: { permission: 'write' },
     preValidation: async (request) => checkDeclaredLength(request),
     handler: async (request) => {

@@ -4,7 +4,7 @@ import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
 
-const KeyParams = Type.Object({ account_id: Type.String(), signing_key_name: Type.String({ minLength: 1 }) });
+const KeyParams = Type.Object({ signing_key_name: Type.String({ minLength: 1 }) });
 
 export function listKeys(app: ApiApp, services: Services): void {
   app.get('/images/v1/keys', {

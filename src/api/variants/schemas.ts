@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 
-export const VariantParams = Type.Object({ account_id: Type.String(), variant_id: Type.String({ minLength: 1 }) });
+export const VariantParams = Type.Object({ variant_id: Type.String({ minLength: 1 }) });
 
 /** Options are checked by the domain (validateVariantOptions), which names the bad field. */
 export const VariantBody = Type.Object({

@@ -1,0 +1,129 @@
+// What is measured: each scenario, the systems it compares, and the load. Durations are sized so
+// that a full run (3 rounds) fits in 30 minutes on the 2-core project machine.
+
+/** Seconds of warm-up and measurement per cell; a scenario may override. */
+export const TIMING = {
+  full: { rounds: 3, warmupSec: 2, durationSec: 8 },
+  quick: { rounds: 1, warmupSec: 0, durationSec: 1 },
+};
+
+// Formats' Accept headers, sent to every system: Next.js picks its output format from Accept.
+export const ACCEPT = {
+  jpeg: 'image/jpeg,image/*;q=0.8',
+  webp: 'image/webp,image/*;q=0.8',
+  avif: 'image/avif,image/*;q=0.8',
+};
+
+const FORMAT_NAME = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF' };
+
+const COLD_SYSTEMS = ['pictor', 'sharp', 'ipx', 'next'];
+
+// The targets of issue 6; AVIF encoder effort differs between the peers, so compare bytes there too.
+const COLD_TARGETS = {
+  jpeg: '≥ 0.9× raw sharp, ≥ 1.3× IPX and Next.js',
+  webp: '≥ 0.9× raw sharp, ≥ 1.3× IPX and Next.js',
+  avif: '≥ 0.9× raw sharp, ≥ 1.3× IPX and Next.js (compare output bytes too)',
+};
+
+function coldTransform(format) {
+  return {
+    id: `cold-${format}`,
+    title: `Cold transform: 2K JPEG → 512 px ${FORMAT_NAME[format]}`,
+    kind: 'throughput',
+    // Every request must transform: caches off where they can be, unique URLs where they cannot.
+    cache: 'off',
+    uniqueUrls: true,
+    transform: { source: 'photo-2k.jpg', width: 512, format, quality: 80 },
+    connections: 4,
+    limit: 'sharp',
+    chartMetric: 'rps',
+    target: COLD_TARGETS[format],
+    // nginx image_filter (libgd) keeps the input format: it can only answer the JPEG case.
+    systems: format === 'jpeg' ? [...COLD_SYSTEMS, 'nginx-image-filter'] : COLD_SYSTEMS,
+  };
+}
+
+export const SCENARIOS = [
+  coldTransform('jpeg'),
+  coldTransform('webp'),
+  coldTransform('avif'),
+  {
+    id: 'hit',
+    title: 'Cached hit: 512 px WebP rendition, same URL',
+    kind: 'throughput',
+    cache: 'on',
+    uniqueUrls: false,
+    transform: { source: 'photo-2k.jpg', width: 512, format: 'webp', quality: 80 },
+    connections: 64,
+    limit: 'nginx-static',
+    chartMetric: 'rps',
+    target: '≥ 0.5× nginx static',
+    // IPX has no result cache: its row shows what a repeated URL costs without one.
+    systems: ['pictor', 'nginx-static', 'ipx', 'next'],
+  },
+  {
+    id: 'herd',
+    title: 'Thundering herd: 100 concurrent requests for one cold rendition',
+    kind: 'herd',
+    cache: 'on',
+    transform: { source: 'photo-2k.jpg', width: 512, format: 'jpeg', quality: 80 },
+    requests: 100,
+    timing: { quick: { requests: 20 } }, // the smoke run only checks the answers
+    limit: null, // the ideal is one transform
+    chartMetric: 'totalMs',
+    target: '1 transform; the last answer about one transform after the first request',
+    systems: ['pictor', 'ipx', 'next', 'nginx-image-filter'],
+  },
+  {
+    id: 'upload',
+    title: 'Upload: SDK-shaped multipart, 1 MB JPEG',
+    kind: 'upload',
+    cache: 'on',
+    source: 'upload-1mb.jpg',
+    connections: 8,
+    limit: 'sharp', // sharp.metadata + durable write, in-process
+    chartMetric: 'rps',
+    systems: ['pictor', 'sharp'],
+  },
+  {
+    id: 'memory',
+    title: 'Memory: 16 concurrent cold transforms of a 24 MP JPEG → 512 px JPEG',
+    kind: 'throughput',
+    cache: 'off',
+    uniqueUrls: true,
+    transform: { source: 'photo-24mp.jpg', width: 512, format: 'jpeg', quality: 80 },
+    connections: 16,
+    timeoutSec: 120,
+    timing: { full: { durationSec: 10 } },
+    limit: 'sharp',
+    chartMetric: 'peakRssMb',
+    target: 'peak RSS ≤ IPX',
+    systems: ['pictor', 'sharp', 'ipx', 'next', 'nginx-image-filter'],
+  },
+  // Not timed: does each system give the right kind of image for the rest of the corpus?
+  {
+    id: 'formats',
+    title: 'Correctness: PNG with alpha, animated GIF, SVG',
+    kind: 'formats',
+    cache: 'on',
+    cases: [
+      { id: 'PNG alpha → WebP', transform: { source: 'alpha.png', width: 256, format: 'webp', quality: 80 }, expect: { hasAlpha: true } },
+      { id: 'animated GIF → WebP', transform: { source: 'animated.gif', width: 256, format: 'webp', quality: 80 }, expect: { animated: true } },
+      // Cloudflare serves SVG as is rather than resizing it, so any decodable image counts.
+      { id: 'SVG', transform: { source: 'logo.svg', width: 256, format: 'png', quality: 80 }, expect: { anyImage: true } },
+    ],
+    // A failed case fails the run only for these; for peers it is a finding.
+    requiredFor: ['pictor'],
+    systems: ['pictor', 'ipx', 'next'],
+  },
+];
+
+/** The corpus files a scenario delivers (what Pictor must have uploaded). */
+export function sourcesOf(scenario) {
+  if (scenario.cases) return scenario.cases.map((c) => c.transform.source);
+  return scenario.transform ? [scenario.transform.source] : [];
+}
+
+export function timingFor(scenario, mode) {
+  return { ...TIMING[mode], ...(scenario.timing?.[mode] ?? {}) };
+}

@@ -1,0 +1,45 @@
+// nginx serving a pre-made rendition from disk: the limit for a cached hit.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { CORPUS_DIR } from '../lib/paths.mjs';
+import { corpusFile } from '../corpus.mjs';
+import { startNginx, nginxVersion } from './nginx.mjs';
+
+const RENDITIONS_DIR = path.join(CORPUS_DIR, 'renditions');
+
+function renditionName({ source, width, format, quality }) {
+  return `${path.parse(source).name}-w${width}-q${quality}.${format}`;
+}
+
+/** The same rendition the image servers produce, made once with sharp. */
+async function ensureRendition(transform) {
+  const file = path.join(RENDITIONS_DIR, renditionName(transform));
+  if (existsSync(file)) return;
+  mkdirSync(RENDITIONS_DIR, { recursive: true });
+  await sharp(corpusFile(transform.source)).resize(transform.width).toFormat(transform.format, { quality: transform.quality }).toFile(file);
+}
+
+let server = null;
+
+export default {
+  id: 'nginx-static',
+  label: 'nginx static file',
+  role: 'limit',
+  kind: 'server',
+  async prepare() {
+    return { version: `nginx ${await nginxVersion()}` };
+  },
+  async start({ scenario }) {
+    await ensureRendition(scenario.transform);
+    server = await startNginx({ name: 'nginx-static', root: CORPUS_DIR });
+    return { baseUrl: server.baseUrl, pid: server.pid };
+  },
+  urlFor(transform) {
+    return `/renditions/${renditionName(transform)}`;
+  },
+  async stop() {
+    await server?.stop();
+    server = null;
+  },
+};

@@ -1,0 +1,112 @@
+// Pictor itself, started from the build output as `node dist/src/main.js serve`.
+// The contract this adapter relies on is written out in bench/README.md ("Pictor adapter contract").
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { REPO_DIR, TMP_DIR } from '../lib/paths.mjs';
+import { freePort } from '../lib/free-port.mjs';
+import { startServer } from '../lib/server-process.mjs';
+import { corpusFile } from '../corpus.mjs';
+import { sourcesOf } from '../scenarios.mjs';
+import { writeSdkUploadBody } from '../lib/sdk-multipart.mjs';
+import { runCommand } from '../setup/run-command.mjs';
+
+// PICTOR_MAIN benches another build (e.g. another checkout's dist/src/main.js) as is, without building.
+const MAIN = process.env.PICTOR_MAIN ? path.resolve(process.env.PICTOR_MAIN) : path.join(REPO_DIR, 'dist', 'src', 'main.js');
+const ACCOUNT_ID = randomBytes(16).toString('hex');
+const API_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
+const AUTH = { Authorization: `Bearer ${API_TOKEN}` };
+// Prometheus counter of renditions actually computed. Adjust here if the server names it otherwise.
+const TRANSFORM_COUNTER_NAMES = ['pictor_transforms_total', 'pictor_render_transforms_total', 'pictor_renditions_rendered_total'];
+
+/** Sums every sample of the first transform counter found in a Prometheus text exposition. */
+export function parseTransformCount(metricsText) {
+  for (const name of TRANSFORM_COUNTER_NAMES) {
+    const samples = [...metricsText.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([\\d.eE+-]+)`, 'gm'))];
+    if (samples.length) return samples.reduce((sum, [, value]) => sum + Number(value), 0);
+  }
+  return null;
+}
+
+async function api(baseUrl, method, apiPath, body, headers = {}) {
+  const response = await fetch(`${baseUrl}/client/v4/accounts/${ACCOUNT_ID}${apiPath}`, { method, headers: { ...AUTH, ...headers }, body });
+  const envelope = await response.json().catch(() => null);
+  if (!response.ok || !envelope?.success) {
+    throw new Error(`${method} ${apiPath} answered ${response.status}: ${JSON.stringify(envelope?.errors ?? envelope)}`);
+  }
+  return envelope.result;
+}
+
+const CONTENT_TYPE = { '.jpg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.svg': 'image/svg+xml' };
+
+async function uploadImage(baseUrl, file) {
+  const form = new FormData();
+  form.append('file', new File([readFileSync(file)], path.basename(file), { type: CONTENT_TYPE[path.extname(file)] }));
+  const image = await api(baseUrl, 'POST', '/images/v1', form);
+  // Delivery URLs look like <origin>/<account_hash>/<image_id>/<variant>.
+  const segments = new URL(image.variants[0]).pathname.split('/').filter(Boolean);
+  return { id: image.id, accountHash: segments[segments.indexOf(image.id) - 1] };
+}
+
+let server = null;
+
+export default {
+  id: 'pictor',
+  label: 'Pictor',
+  role: 'subject',
+  kind: 'server',
+  async prepare() {
+    if (!process.env.PICTOR_MAIN) await runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
+    if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
+    if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
+    const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
+    const commit = (await runCommand('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR }).catch(() => '?')).trim();
+    return { version: `pictor ${version} (${commit})` };
+  },
+  async start({ scenario }) {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const dataDir = path.join(TMP_DIR, `pictor-${randomBytes(4).toString('hex')}`);
+    mkdirSync(dataDir, { recursive: true });
+    const env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PICTOR_DATA_DIR: dataDir,
+      PICTOR_ACCOUNT_ID: ACCOUNT_ID,
+      PICTOR_API_TOKEN: API_TOKEN,
+      PICTOR_LOG_LEVEL: 'warn',
+      PICTOR_API_RATE_LIMIT: '0',
+      ...(scenario.cache === 'off' ? { PICTOR_CACHE_MEMORY_MB: '0', PICTOR_CACHE_DISK_MB: '0' } : {}),
+    };
+    let handle;
+    try {
+      handle = await startServer({ name: 'pictor', command: process.execPath, args: [MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
+      server = { handle, baseUrl, dataDir, images: {} };
+      await api(baseUrl, 'PATCH', '/images/v1/config', JSON.stringify({ flexible_variants: true }), { 'Content-Type': 'application/json' });
+      for (const source of sourcesOf(scenario)) server.images[source] = await uploadImage(baseUrl, corpusFile(source));
+      if (scenario.kind === 'upload') server.upload = await writeSdkUploadBody(corpusFile(scenario.source));
+    } catch (error) {
+      await this.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+    return { baseUrl, pid: handle.pid };
+  },
+  urlFor({ source, width, format, quality }) {
+    const { accountHash, id } = server.images[source];
+    return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}`;
+  },
+  uploadRequest() {
+    return { method: 'POST', path: `/client/v4/accounts/${ACCOUNT_ID}/images/v1`, headers: AUTH, ...server.upload };
+  },
+  async transformCount() {
+    const response = await fetch(`${server.baseUrl}/metrics`);
+    return parseTransformCount(await response.text());
+  },
+  async stop() {
+    if (!server) return;
+    await server.handle?.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
+    server = null;
+  },
+};

@@ -1,0 +1,83 @@
+/** The command line: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
+import { parseArgs } from 'node:util';
+import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError, webhookCommand } from './cli/admin.js';
+import { migrateStorageCommand } from './cli/migrate-storage.js';
+import { serve } from './cli/serve.js';
+import { signCommand } from './cli/sign.js';
+import { isConfigError, loadConfig } from './config.js';
+
+const usage = `Usage:
+  pictor [serve]                                   run the server (configuration from the environment)
+  pictor accounts create [--id <32 hex>] [--name <name>]
+  pictor tokens create --account <id> [--read-only]
+  pictor users create --email <email> --account <id>
+  pictor sign <delivery url> [--expires-in <seconds>|--no-expiry] [--key <name>]
+  pictor webhooks set --account <id> --url <url> [--secret <secret>]
+  pictor webhooks show|delete --account <id>
+  pictor migrate-storage --to-database <postgres://…> --to-blobs <s3://…>
+                                                   copy this installation into other stores (resumable)
+  pictor config                                    print every setting with its default`;
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      account: { type: 'string' },
+      email: { type: 'string' },
+      'expires-in': { type: 'string' },
+      'no-expiry': { type: 'boolean', default: false },
+      key: { type: 'string' },
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      'to-database': { type: 'string' },
+      'to-blobs': { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = positionals.join(' ') || 'serve';
+  if (values.help) return void console.log(usage);
+  if (command === 'config') return printConfig();
+  const config = loadConfig();
+  const need = (name: 'account' | 'email') => {
+    const value = values[name];
+    if (!value) throw new UsageError(`--${name} is required`);
+    return value;
+  };
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'accounts create':
+      if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw new UsageError('--id must be 32 lowercase hex characters');
+      return createAccountCommand(config, { id: values.id, name: values.name });
+    case 'tokens create':
+      return createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
+    case 'webhooks set':
+    case 'webhooks show':
+    case 'webhooks delete':
+      return webhookCommand(config, positionals[1] as 'set' | 'show' | 'delete', { account: need('account'), url: values.url, secret: values.secret });
+    case 'migrate-storage':
+      return migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
+    case 'users create':
+      return createUserCommand(config, { email: need('email'), account: need('account') });
+    default:
+      if (positionals[0] === 'sign') {
+        const expiresIn = values['no-expiry'] ? null : Number(values['expires-in'] ?? 3600);
+        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1)) throw new UsageError('--expires-in must be a positive number of seconds');
+        return signCommand(config, positionals[1], { expiresIn, key: values.key });
+      }
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || isConfigError(err) || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) {
+    console.error(`pictor: ${(err as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/**
+ * Parsed specs, remembered: delivery sees the same option strings and variants over and over, and
+ * parsing them is most of the work of serving a cached rendition. Specs are frozen, so sharing
+ * them is safe. Failed parses are not remembered (they throw every time).
+ */
+import type { VariantRecord } from '../accounts/model.js';
+import { canonicalString, parseOptionString, specFromNamedVariant } from './option-parser.js';
+import type { TransformSpec } from './transform-spec.js';
+
+const MAX_OPTION_STRINGS = 10_000;
+
+export interface ParsedOptions {
+  spec: TransformSpec;
+  canonical: string;
+}
+
+export class SpecMemo {
+  private readonly optionStrings = new Map<string, ParsedOptions>();
+  /** Variant records are replaced, never mutated, when a variant changes. */
+  private readonly variants = new WeakMap<VariantRecord, TransformSpec>();
+
+  options(text: string): ParsedOptions {
+    let parsed = this.optionStrings.get(text);
+    if (!parsed) {
+      const spec = parseOptionString(text);
+      parsed = { spec, canonical: canonicalString(spec) };
+      // Arbitrary strings from the internet: bounded, and simply started over when full.
+      if (this.optionStrings.size >= MAX_OPTION_STRINGS) this.optionStrings.clear();
+      this.optionStrings.set(text, parsed);
+    }
+    return parsed;
+  }
+
+  variant(record: VariantRecord): TransformSpec {
+    let spec = this.variants.get(record);
+    if (!spec) {
+      spec = specFromNamedVariant(record.options);
+      this.variants.set(record, spec);
+    }
+    return spec;
+  }
+}
