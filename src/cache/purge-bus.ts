@@ -62,13 +62,13 @@ export class PurgeHandlers {
 
   /** Applies a message from another process; our own and malformed ones are ignored. */
   receive(payload: string): void {
-    let message: { origin?: unknown; event?: unknown };
+    let message: { origin?: unknown; event?: unknown } | null;
     try {
       message = JSON.parse(payload) as typeof message;
     } catch {
       return;
     }
-    if (message.origin !== this.origin && isPurgeEvent(message.event)) this.dispatch(message.event);
+    if (message?.origin !== this.origin && isPurgeEvent(message?.event)) this.dispatch(message.event);
   }
 
   clear(): void {
