@@ -8,8 +8,6 @@ import type { Config } from '../config.js';
 import type { Database } from '../storage/database.js';
 import { LocalPurgeBus, type PurgeBus } from './purge-bus.js';
 import { ClusterPurgeBus } from './purge-bus-cluster.js';
-import { PostgresPurgeBus } from './purge-bus-postgres.js';
-import { RedisPurgeBus } from './purge-bus-redis.js';
 
 export type PurgeBusErrorReporter = (err: Error) => void;
 
@@ -20,8 +18,11 @@ export async function openPurgeBus(
   database: Database,
   onError: PurgeBusErrorReporter = reportToStderr,
 ): Promise<PurgeBus> {
-  if (config.purgeBusUrl) return RedisPurgeBus.open(config.purgeBusUrl, onError);
-  if (database.dialect === 'postgres') return PostgresPurgeBus.open({ connectionString: config.databaseUrl, db: database.db, onError });
+  // Their client libraries load only when chosen: an embedded installation never pays for them.
+  if (config.purgeBusUrl) return (await import('./purge-bus-redis.js')).RedisPurgeBus.open(config.purgeBusUrl, onError);
+  if (database.dialect === 'postgres') {
+    return (await import('./purge-bus-postgres.js')).PostgresPurgeBus.open({ connectionString: config.databaseUrl, db: database.db, onError });
+  }
   if (cluster.isWorker) return new ClusterPurgeBus();
   return new LocalPurgeBus();
 }

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { Schema } from './schema.js';
 import { migrateToLatest, pendingMigrations } from './migrations.js';
 
@@ -63,14 +62,15 @@ function sqliteDatabase(sqlite: import('better-sqlite3').Database): Database {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-// int8 (bigint columns, count(*)) arrives as a string by default; Pictor's values (epoch ms, byte
-// sizes, counts) stay far below 2^53, so numbers are exact.
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
-
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  // Loaded only here: an embedded installation never pays for it.
+  const { default: pg } = await import('pg');
+  // int8 (bigint columns, count(*)) arrives as a string by default; Pictor's values (epoch ms,
+  // byte sizes, counts) stay far below 2^53, so numbers are exact.
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
