@@ -1,24 +1,46 @@
 /**
  * Purge bus between the worker processes of one machine (PICTOR_WORKERS > 1 on the embedded
- * stores): each worker sends its events to the cluster primary over the IPC channel node:cluster
- * already opened, and the primary relays them to every other worker. The channel lives as long as
- * the worker does (a worker whose primary is gone exits), so it never reconnects.
+ * stores), over the IPC channel node:cluster already opened. The primary relays each worker's
+ * event to every other worker and tells the sender once all of them have applied it, so publish()
+ * resolves only when the whole machine has purged: the bus is synchronous, like the in-process one,
+ * and workers may cache metadata as a single process does. A worker that does not acknowledge in
+ * time is replaced, since it might otherwise serve what was purged.
  */
 import type { Cluster, Worker } from 'node:cluster';
 import { type PurgeBus, type PurgeEvent, PurgeHandlers, type PurgeHandler } from './purge-bus.js';
 
-interface PurgeIpcMessage {
+/** worker → primary: an event to relay; primary → worker: an event to apply (with an id to ack). */
+interface PurgeMessage {
   pictorPurge: string;
+  id: number;
+}
+interface AckMessage {
+  pictorPurgeAck: number;
+}
+interface DoneMessage {
+  pictorPurgeDone: number;
 }
 
-const isPurgeIpcMessage = (m: unknown): m is PurgeIpcMessage => typeof (m as PurgeIpcMessage | null)?.pictorPurge === 'string';
+const ACK_TIMEOUT_MS = 2000;
+
+const isPurge = (m: unknown): m is PurgeMessage => typeof (m as PurgeMessage | null)?.pictorPurge === 'string';
+const isAck = (m: unknown): m is AckMessage => typeof (m as AckMessage | null)?.pictorPurgeAck === 'number';
+const isDone = (m: unknown): m is DoneMessage => typeof (m as DoneMessage | null)?.pictorPurgeDone === 'number';
 
 /** The worker side. */
 export class ClusterPurgeBus implements PurgeBus {
-  readonly synchronous = false;
+  readonly synchronous = true;
   private readonly handlers = new PurgeHandlers();
+  private readonly waiting = new Map<number, () => void>();
+  private nextId = 1;
   private readonly onMessage = (message: unknown) => {
-    if (isPurgeIpcMessage(message)) this.handlers.receive(message.pictorPurge);
+    if (isPurge(message)) {
+      this.handlers.receive(message.pictorPurge);
+      process.send?.({ pictorPurgeAck: message.id } satisfies AckMessage);
+    } else if (isDone(message)) {
+      this.waiting.get(message.pictorPurgeDone)?.();
+      this.waiting.delete(message.pictorPurgeDone);
+    }
   };
 
   constructor() {
@@ -27,8 +49,13 @@ export class ClusterPurgeBus implements PurgeBus {
 
   async publish(event: PurgeEvent): Promise<void> {
     this.handlers.dispatch(event);
-    const message: PurgeIpcMessage = { pictorPurge: this.handlers.encode(event) };
-    process.send?.(message);
+    if (!process.send || !process.connected) return;
+    const id = this.nextId++;
+    const done = new Promise<void>((resolve) => this.waiting.set(id, resolve));
+    process.send({ pictorPurge: this.handlers.encode(event), id } satisfies PurgeMessage);
+    // The primary answers within its ack timeout; this bound only guards against a primary that died.
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, ACK_TIMEOUT_MS * 2).unref())]);
+    this.waiting.delete(id);
   }
 
   subscribe(handler: PurgeHandler): () => void {
@@ -42,15 +69,45 @@ export class ClusterPurgeBus implements PurgeBus {
   async close(): Promise<void> {
     process.off('message', this.onMessage);
     this.handlers.clear();
+    for (const resolve of this.waiting.values()) resolve();
+    this.waiting.clear();
   }
 }
 
-/** The primary side: forwards every worker's purge messages to all the other workers. */
+/** The primary side: relays each worker's events to the others and reports back once all applied them. */
 export function relayPurgeMessages(cluster: Cluster): void {
+  let nextRelay = 1;
+  const relays = new Map<number, { pending: Set<Worker>; finish: () => void }>();
+
   cluster.on('message', (from: Worker, message: unknown) => {
-    if (!isPurgeIpcMessage(message)) return;
-    for (const worker of Object.values(cluster.workers ?? {})) {
-      if (worker && worker !== from && worker.isConnected()) worker.send(message);
+    if (isAck(message)) {
+      const relay = relays.get(message.pictorPurgeAck);
+      relay?.pending.delete(from);
+      if (relay && relay.pending.size === 0) relay.finish();
+      return;
+    }
+    if (!isPurge(message)) return;
+    const relayId = nextRelay++;
+    const others = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w !== from && w.isConnected());
+    const timer = setTimeout(() => {
+      // Silent past the deadline: it may still hold what was purged, so it is replaced.
+      for (const worker of relays.get(relayId)?.pending ?? []) worker.process.kill('SIGKILL');
+      relays.get(relayId)?.finish();
+    }, ACK_TIMEOUT_MS);
+    const finish = () => {
+      clearTimeout(timer);
+      relays.delete(relayId);
+      if (from.isConnected()) from.send({ pictorPurgeDone: message.id } satisfies DoneMessage);
+    };
+    relays.set(relayId, { pending: new Set(others), finish });
+    for (const worker of others) worker.send({ pictorPurge: message.pictorPurge, id: relayId } satisfies PurgeMessage);
+    if (others.length === 0) finish();
+  });
+
+  // A worker that exits owes no more acknowledgements.
+  cluster.on('exit', (worker) => {
+    for (const relay of relays.values()) {
+      if (relay.pending.delete(worker) && relay.pending.size === 0) relay.finish();
     }
   });
 }
