@@ -1,10 +1,10 @@
 /** The command line: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
 import { parseArgs } from 'node:util';
-import { createAccountCommand, createTokenCommand, createUserCommand, printConfig, UsageError, webhookCommand } from './cli/admin.js';
-import { migrateStorageCommand } from './cli/migrate-storage.js';
-import { serve } from './cli/serve.js';
-import { signCommand } from './cli/sign.js';
-import { isConfigError, loadConfig } from './config.js';
+import { UsageError } from './cli/usage-error.js';
+import { configTable, isConfigError, loadConfig } from './config.js';
+
+// Each command's module loads on demand: the cluster primary and one-off commands stay small.
+const admin = () => import('./cli/admin.js');
 
 const usage = `Usage:
   pictor [serve]                                   run the server (configuration from the environment)
@@ -40,7 +40,7 @@ async function run(argv: string[]): Promise<void> {
   });
   const command = positionals.join(' ') || 'serve';
   if (values.help) return void console.log(usage);
-  if (command === 'config') return printConfig();
+  if (command === 'config') return void console.log(configTable());
   const config = loadConfig();
   const need = (name: 'account' | 'email') => {
     const value = values[name];
@@ -49,25 +49,25 @@ async function run(argv: string[]): Promise<void> {
   };
   switch (command) {
     case 'serve':
-      return serve(config);
+      return (await import('./cli/serve.js')).serve(config);
     case 'accounts create':
       if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw new UsageError('--id must be 32 lowercase hex characters');
-      return createAccountCommand(config, { id: values.id, name: values.name });
+      return (await admin()).createAccountCommand(config, { id: values.id, name: values.name });
     case 'tokens create':
-      return createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
+      return (await admin()).createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
     case 'webhooks set':
     case 'webhooks show':
     case 'webhooks delete':
-      return webhookCommand(config, positionals[1] as 'set' | 'show' | 'delete', { account: need('account'), url: values.url, secret: values.secret });
+      return (await admin()).webhookCommand(config, positionals[1] as 'set' | 'show' | 'delete', { account: need('account'), url: values.url, secret: values.secret });
     case 'migrate-storage':
-      return migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
+      return (await import('./cli/migrate-storage.js')).migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
     case 'users create':
-      return createUserCommand(config, { email: need('email'), account: need('account') });
+      return (await admin()).createUserCommand(config, { email: need('email'), account: need('account') });
     default:
       if (positionals[0] === 'sign') {
         const expiresIn = values['no-expiry'] ? null : Number(values['expires-in'] ?? 3600);
         if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1)) throw new UsageError('--expires-in must be a positive number of seconds');
-        return signCommand(config, positionals[1], { expiresIn, key: values.key });
+        return (await import('./cli/sign.js')).signCommand(config, positionals[1], { expiresIn, key: values.key });
       }
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,8 +1,8 @@
 /** Administrative commands: accounts, tokens, users, config. They work beside a running server. */
 import type { Permission } from '../accounts/model.js';
 import type { Config } from '../config.js';
-import { configTable } from '../config.js';
 import { createServices, type Services } from '../services.js';
+import { UsageError } from './usage-error.js';
 
 /** Services for a one-off command: the stores, without the rendition cache a server would fill. */
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
@@ -54,8 +54,3 @@ export async function webhookCommand(config: Config, action: 'set' | 'show' | 'd
   });
 }
 
-export function printConfig(): void {
-  console.log(configTable());
-}
-
-export class UsageError extends Error {}

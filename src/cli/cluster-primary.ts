@@ -14,15 +14,13 @@ import { KyselyAccountRepository } from '../storage/account-repository.js';
 import { openDatabase } from '../storage/database.js';
 import { systemClock } from '../util/clock.js';
 import { banner, originOf } from './banner.js';
+import { SLOT_VARIABLE } from './worker-slot.js';
 
-const SLOT_VARIABLE = 'PICTOR_WORKER_SLOT';
 const STOP_GRACE_MS = 30_000;
 /** A worker that lived this long before crashing counts as healthy: restart it at once. */
 const HEALTHY_AFTER_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
-/** This worker's slot (0…PICTOR_WORKERS-1): a restarted worker takes over its predecessor's slot. */
-export const workerSlot = (): number => Number(process.env[SLOT_VARIABLE] ?? 0);
 
 interface Slot {
   index: number;
@@ -39,7 +37,10 @@ export async function superviseWorkers(config: Config): Promise<void> {
   let stopping = false;
 
   const fork = (slot: Slot) => {
-    slots.set(cluster.fork({ [SLOT_VARIABLE]: String(slot.index) }), { ...slot, startedMs: Date.now() });
+    // glibc gives each libvips thread its own malloc arena; capping them keeps a worker's memory
+    // from fragmenting under many transforms (sharp's documented advice), unless set explicitly.
+    const env = { [SLOT_VARIABLE]: String(slot.index), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+    slots.set(cluster.fork(env), { ...slot, startedMs: Date.now() });
   };
 
   const stop = (signal: NodeJS.Signals, exitCode: number) => {

@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { openBlobStore } from '../storage/blobs/open-blob-store.js';
 import { copyInstallation, type Stores } from '../storage/copy-installation.js';
 import { openDatabase } from '../storage/database.js';
-import { UsageError } from './admin.js';
+import { UsageError } from './usage-error.js';
 import { ProgressBar } from './progress-bar.js';
 
 export interface MigrateStorageOptions {

@@ -2,7 +2,8 @@
 import type { Config } from '../config.js';
 import { parseDeliveryPath } from '../delivery/delivery-path.js';
 import { signDeliveryUrl } from '../signing/signed-url.js';
-import { UsageError, withServices } from './admin.js';
+import { withServices } from './admin.js';
+import { UsageError } from './usage-error.js';
 
 export async function signCommand(config: Config, url: string | undefined, options: { expiresIn: number | null; key?: string }): Promise<void> {
   if (!url) throw new UsageError('pictor sign needs a delivery URL');
