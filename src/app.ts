@@ -80,7 +80,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(services.metrics.registry.render()));
+  // The whole machine's metrics (summed over worker processes); ?scope=worker for the answering one.
+  app.get('/metrics', async (request, reply) => {
+    const scope = (request.query as { scope?: string }).scope === 'worker' ? 'process' : 'machine';
+    return reply.type('text/plain; version=0.0.4').send(await services.metricsText(scope));
+  });
   registerApiRoutes(app, services);
   registerDeliveryRoutes(app, services);
   return app;

@@ -2,12 +2,14 @@
  * Composition root: opens the stores named in the config and wires the domain services.
  * buildApp() takes the result; main.ts and the tests both start here.
  */
+import cluster from 'node:cluster';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountService } from './accounts/account-service.js';
 import { BatchTokenService } from './accounts/batch-tokens.js';
 import { DeliveryConfigService } from './accounts/delivery-config.js';
 import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
+import { ClusterFlights, localFlights } from './cache/cluster-flights.js';
 import { DiskCache } from './cache/disk-cache.js';
 import { MemoryLru } from './cache/memory-lru.js';
 import { openPurgeBus } from './cache/open-purge-bus.js';
@@ -18,6 +20,7 @@ import { DeliveryMetadata } from './delivery/delivery-metadata.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DeliveryVersionBump } from './delivery/delivery-version-bump.js';
 import { PurgeGenerations } from './delivery/purge-generations.js';
+import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
@@ -61,6 +64,8 @@ export interface Services {
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
+  /** The exposition for GET /metrics: this process's, or (cluster workers) the whole machine's. */
+  metricsText(scope: 'machine' | 'process'): Promise<string>;
   directUploads: DirectUploadService;
   webhooks: WebhookService;
   webhookDispatcher: WebhookDispatcher;
@@ -143,6 +148,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
     config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
     metrics.cache,
+    cluster.isWorker ? new ClusterFlights() : localFlights,
   );
   purge.subscribe((event) => {
     metrics.purges.inc({ kind: event.kind });
@@ -160,7 +166,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     // A quarter of the memory budget keeps the originals of the images being transformed.
     originals: config.cacheMemoryBytes > 0 ? new MemoryLru<Buffer>(config.cacheMemoryBytes / 4, (b) => b.length) : undefined,
   });
+  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(() => metrics.registry.render()) : undefined;
+  const processMetrics = () => metrics.registry.render();
   return {
+    metricsText: async (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine(processMetrics) : processMetrics()),
     config,
     clock,
     database,

@@ -1,8 +1,10 @@
 /**
  * Memory LRU in front of the disk cache, with single flight: concurrent misses for one key share
- * one producer call, so N cold requests for a rendition run exactly one transform.
+ * one producer call (across worker processes too), so N cold requests for a rendition run exactly
+ * one transform.
  */
 import type { Counter } from '../metrics/registry.js';
+import { type Flights, localFlights } from './cluster-flights.js';
 import type { DiskCache } from './disk-cache.js';
 import type { MemoryLru } from './memory-lru.js';
 import type { Rendition } from './rendition.js';
@@ -16,6 +18,8 @@ export class RenditionCache {
     private readonly memory: MemoryLru | undefined,
     private readonly disk: DiskCache | undefined,
     private readonly lookups: Counter,
+    /** Single flight across processes (cluster workers); within one, `inFlight` does it. */
+    private readonly flights: Flights = localFlights,
   ) {}
 
   /** `prefix` groups the key with the other renditions of its image (see imageKeyPrefix). */
@@ -50,7 +54,7 @@ export class RenditionCache {
       return { rendition: warm, source: 'disk' };
     }
     if (this.disk) this.lookups.inc({ tier: 'disk', result: 'miss' });
-    const rendition = await produce();
+    const rendition = await this.flights.run(key, produce);
     this.memory?.set(key, rendition);
     // The disk copy is an optimisation: a full disk must not fail the request.
     await this.disk?.set(prefix, key, rendition).catch(() => undefined);

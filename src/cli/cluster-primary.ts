@@ -8,6 +8,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AccountService } from '../accounts/account-service.js';
 import { bootstrap, type BootstrapResult } from '../bootstrap.js';
+import { coordinateFlights } from '../cache/cluster-flights.js';
+import { collectMetrics } from '../metrics/cluster-metrics.js';
 import { relayPurgeMessages } from '../cache/purge-bus-cluster.js';
 import type { Config } from '../config.js';
 import { KyselyAccountRepository } from '../storage/account-repository.js';
@@ -31,6 +33,11 @@ interface Slot {
 export async function superviseWorkers(config: Config): Promise<void> {
   const result = await prepareStores(config);
   relayPurgeMessages(cluster);
+  // The primary's share of the rendition memory: recent results every worker can be handed.
+  coordinateFlights(cluster, Math.min(64 * 1024 * 1024, Math.floor(config.cacheMemoryBytes / 4)));
+  collectMetrics(cluster);
+  // Renditions cross the IPC channel as Buffers: structured clone rather than JSON.
+  cluster.setupPrimary({ serialization: 'advanced' });
 
   const slots = new Map<Worker, Slot>();
   let started = false;

@@ -21,7 +21,7 @@ export async function serveInProcess(config: Config): Promise<void> {
 export async function serveAsWorker(config: Config): Promise<void> {
   const slot = workerSlot();
   const services = await createServices(shareOfMachine(config), { cacheDir: path.join(config.dataDir, 'cache', `worker-${slot}`) });
-  // Each worker answers /metrics for itself; this says which one did.
+  // /metrics?scope=worker answers for one worker; this says which one did.
   services.metrics.registry.add(new Gauge('pictor_worker_slot', 'Which worker process answered (0…PICTOR_WORKERS-1)', () => slot));
   // Sweeps and the webhook dispatcher: one process per machine is plenty.
   const node = await startNode(services, config, { backgroundJobs: slot === 0 });

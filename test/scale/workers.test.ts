@@ -46,13 +46,17 @@ function getOnNewConnection(path: string): Promise<{ status: number; cache: stri
 async function perWorker(name: string, labels = ''): Promise<Map<number, number>> {
   const seen = new Map<number, number>();
   for (let i = 0; i < 40 && seen.size < WORKERS; i++) {
-    const { body } = await getOnNewConnection('/metrics');
+    const { body } = await getOnNewConnection('/metrics?scope=worker');
     const slot = Number(/^pictor_worker_slot (\d+)$/m.exec(body)![1]);
     const value = new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(body)?.[1];
     seen.set(slot, Number(value ?? 0));
   }
   return seen;
 }
+
+/** Sum of every sample of a metric in an exposition. */
+const sumOf = (body: string, name: string) =>
+  [...body.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
 
 const workerPids = () =>
   execFileSync('ps', ['-o', 'pid=', '--ppid', String(server.child.pid)], { encoding: 'utf8' })
@@ -84,6 +88,21 @@ describe(`PICTOR_WORKERS=${WORKERS}`, () => {
     // The PATCH returned only after every worker had applied the purge.
     const now = await perWorker('pictor_purge_events_total', '{kind="image"}');
     for (const [slot, count] of now) expect(count, `worker ${slot}`).toBe((before.get(slot) ?? 0) + 1);
+  });
+
+  it('runs one transform for a herd spread over every worker, and /metrics sums the machine', async () => {
+    const image = await client.images.v1.create({ ...account, file: await toFile(await images.jpeg(300, 200), 'herd.jpg') });
+    const path = new URL(image.variants![0]!).pathname;
+    const machine = async () => {
+      const { body } = await getOnNewConnection('/metrics');
+      return { transforms: sumOf(body, 'pictor_transforms_total'), workers: Number(/^pictor_workers (\d+)$/m.exec(body)![1]) };
+    };
+    const before = await machine();
+    expect(before.workers).toBe(WORKERS);
+    // New connections, so the cluster spreads them over the workers.
+    const answers = await Promise.all(Array.from({ length: 40 }, () => getOnNewConnection(path)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect((await machine()).transforms - before.transforms).toBe(1);
   });
 
   it('takes parallel uploads through every worker into the one SQLite file', async () => {
