@@ -98,7 +98,11 @@ export const SCENARIOS = [
     limit: 'sharp',
     chartMetric: 'peakRssMb',
     target: 'peak RSS ≤ IPX',
-    systems: ['pictor', 'sharp', 'ipx', 'next', 'nginx-image-filter'],
+    // Every peer is one process; Pictor's default is one worker per core plus a supervising
+    // primary, each with its own V8 and libvips baseline. Both rows are measured.
+    systems: ['pictor', 'pictor-1p', 'sharp', 'ipx', 'next', 'nginx-image-filter'],
+    // The ratios compare like with like: one process against one process.
+    subject: 'pictor-1p',
   },
   // Not timed: does each system give the right kind of image for the rest of the corpus?
   {

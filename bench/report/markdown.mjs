@@ -79,7 +79,7 @@ function loadLine(scenario, results) {
 function headline(summary) {
   const header = ['scenario', 'Pictor', '× limit', ...PEERS_IN_HEADLINE.map((id) => `vs ${id}`), 'target'];
   const rows = summary.map((scenario) => {
-    const pictor = scenario.rows.find((r) => r.system === 'pictor');
+    const pictor = scenario.rows.find((r) => r.system === (scenario.subject ?? 'pictor'));
     const value = !pictor ? 'not run' : pictor.available === false ? 'unavailable' : !pictor.roundsOk ? 'failed'
       : scenario.kind === 'formats' ? `${pictor.cases.filter((c) => c.ok).length}/${pictor.cases.length} cases right`
       : scenario.kind === 'herd' ? `${transformCount(pictor)}, ${num(pictor.totalMs)} ms`

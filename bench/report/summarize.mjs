@@ -42,7 +42,7 @@ export function summarize(results) {
     });
     const metric = scenario.chartMetric;
     const limit = rows.find((r) => r.system === scenario.limit);
-    const pictor = rows.find((r) => r.system === 'pictor');
+    const pictor = rows.find((r) => r.system === (scenario.subject ?? 'pictor'));
     for (const row of rows) {
       // Throughput against the limit; the memory scenario still compares req/s here.
       row.vsLimit = limit && metric !== 'totalMs' ? ratio(row.rps, limit.rps) : null;

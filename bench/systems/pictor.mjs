@@ -48,15 +48,23 @@ async function uploadImage(baseUrl, file) {
   return { id: image.id, accountHash: segments[segments.indexOf(image.id) - 1] };
 }
 
-let server = null;
+/** One build serves every Pictor variant. */
+let built = null;
 
-export default {
-  id: 'pictor',
-  label: 'Pictor',
-  role: 'subject',
+/**
+ * Pictor as started by `npm start`, with `env` on top: `pictor` is the subject (its defaults,
+ * one worker process per core); a variant may pin other settings for a side-by-side row.
+ */
+export function pictorSystem({ id, label, role, env: fixedEnv = {} }) {
+  let server = null;
+  return {
+  id,
+  label,
+  role,
   kind: 'server',
   async prepare() {
-    if (!process.env.PICTOR_MAIN) await runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
+    if (!process.env.PICTOR_MAIN && !built) built = runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
+    await built;
     if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
     if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
     const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
@@ -77,6 +85,7 @@ export default {
       PICTOR_LOG_LEVEL: 'warn',
       PICTOR_API_RATE_LIMIT: '0',
       ...(scenario.cache === 'off' ? { PICTOR_CACHE_MEMORY_MB: '0', PICTOR_CACHE_DISK_MB: '0' } : {}),
+      ...fixedEnv,
     };
     let handle;
     try {
@@ -110,3 +119,9 @@ export default {
     server = null;
   },
 };
+}
+
+export default pictorSystem({ id: 'pictor', label: 'Pictor', role: 'subject' });
+
+/** One process, as every peer runs: the like-for-like row for memory. */
+export const pictorOneProcess = pictorSystem({ id: 'pictor-1p', label: 'Pictor, PICTOR_WORKERS=1', role: 'variant', env: { PICTOR_WORKERS: '1' } });
