@@ -26,6 +26,7 @@ export interface Config {
   workers: number;
   cacheMemoryBytes: number;
   cacheDiskBytes: number;
+  originalsCacheBytes: number;
   transformConcurrency: number;
   transformQueueLimit: number;
   urlUploadAllow: string[];
@@ -187,6 +188,8 @@ const settings: Setting<keyof Config>[] = [
     parse: mebibytes('PICTOR_CACHE_MEMORY_MB', 256) },
   { key: 'cacheDiskBytes', env: 'PICTOR_CACHE_DISK_MB', doc: 'On-disk rendition cache size, MiB (0 disables it).', defaultText: '`2048`',
     parse: mebibytes('PICTOR_CACHE_DISK_MB', 2048) },
+  { key: 'originalsCacheBytes', env: 'PICTOR_ORIGINALS_CACHE_MB', doc: 'Memory for recently transformed originals, so new renditions of one image skip the blob store, MiB (0 disables it).', defaultText: '`64`',
+    parse: mebibytes('PICTOR_ORIGINALS_CACHE_MB', 64) },
   // Two per core: a transform has single-threaded phases (decode, encode hand-off) that a second
   // one fills; measured +10% throughput over one per core on 2 cores.
   { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'twice the number of cores',

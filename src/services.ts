@@ -163,8 +163,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     generations: new PurgeGenerations(purge),
     clock,
     metrics,
-    // A quarter of the memory budget keeps the originals of the images being transformed.
-    originals: config.cacheMemoryBytes > 0 ? new MemoryLru<Buffer>(config.cacheMemoryBytes / 4, (b) => b.length) : undefined,
+    originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
   });
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(() => metrics.registry.render()) : undefined;
   const processMetrics = () => metrics.registry.render();

@@ -6,7 +6,7 @@ import { UsageError } from './usage-error.js';
 
 /** Services for a one-off command: the stores, without the rendition cache a server would fill. */
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0 });
+  const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0, originalsCacheBytes: 0 });
   try {
     return await fn(services);
   } finally {

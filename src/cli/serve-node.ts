@@ -39,6 +39,7 @@ function shareOfMachine(config: Config): Config {
     ...config,
     cacheMemoryBytes: Math.floor(config.cacheMemoryBytes / n),
     cacheDiskBytes: Math.floor(config.cacheDiskBytes / n),
+    originalsCacheBytes: Math.floor(config.originalsCacheBytes / n),
     transformConcurrency: Math.ceil(config.transformConcurrency / n),
   };
 }
