@@ -26,8 +26,25 @@ export interface SourceInfo {
   readonly loop?: number | undefined;
 }
 
+/**
+ * Header facts per original. Delivery hands the same Buffer for an original it keeps in memory,
+ * so its many renditions read the header once.
+ */
+const inspected = new WeakMap<Buffer, Promise<SourceInfo>>();
+
+export function inspectSource(input: RenderInput): Promise<SourceInfo> {
+  let info = inspected.get(input.bytes);
+  if (!info) {
+    info = readSourceInfo(input);
+    inspected.set(input.bytes, info);
+    // A failure is not remembered: the next attempt reads the header again.
+    info.catch(() => inspected.delete(input.bytes));
+  }
+  return info;
+}
+
 /** Header-only: refuses sources beyond the pixel limit (frames summed) before decoding. */
-export async function inspectSource(input: RenderInput): Promise<SourceInfo> {
+async function readSourceInfo(input: RenderInput): Promise<SourceInfo> {
   let metadata: Metadata;
   try {
     metadata = await sharp(input.bytes).metadata();
