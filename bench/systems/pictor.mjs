@@ -48,8 +48,14 @@ async function uploadImage(baseUrl, file) {
   return { id: image.id, accountHash: segments[segments.indexOf(image.id) - 1] };
 }
 
-/** One build serves every Pictor variant. */
+/** One build serves every Pictor variant (and the raw sharp loop, which reads Pictor's encoder settings). */
 let built = null;
+export function ensurePictorBuild() {
+  if (!process.env.PICTOR_MAIN && !built) built = runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
+  return built;
+}
+/** The compiled `src/` directory of the Pictor being benched. */
+export const PICTOR_BUILD_DIR = path.dirname(MAIN);
 
 /**
  * Pictor as started by `npm start`, with `env` on top: `pictor` is the subject (its defaults,
@@ -63,8 +69,7 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {} }) {
   role,
   kind: 'server',
   async prepare() {
-    if (!process.env.PICTOR_MAIN && !built) built = runCommand('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR });
-    await built;
+    await ensurePictorBuild();
     if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
     if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
     const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));

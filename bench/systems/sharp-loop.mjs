@@ -1,23 +1,29 @@
 // Raw sharp in a loop, without HTTP: the limit for cold transforms, memory and uploads.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { corpusFile } from '../corpus.mjs';
 import { TMP_DIR } from '../lib/paths.mjs';
 import { runCommand } from '../setup/run-command.mjs';
+import { ensurePictorBuild, PICTOR_BUILD_DIR } from './pictor.mjs';
 
 const WORKER = fileURLToPath(new URL('./sharp-loop-worker.mjs', import.meta.url));
 
 // The limit encodes exactly what Pictor's renditions are, read from Pictor's own build so the two
 // cannot drift: progressive JPEG (Cloudflare's rule for 50–3000 px), AVIF at Pictor's effort and
-// quality mapping. Anything else would compare different outputs.
-const { limits } = await import('../../dist/src/limits.js');
-const { encoderQuality } = await import('../../dist/src/render/quality.js');
-export const LIMIT_ENCODER_OPTIONS = {
-  jpeg: { progressive: true },
-  avif: { effort: limits.render.avifEffort, qualityFor: encoderQuality('avif', 100) - 100 },
-};
+// quality mapping. Anything else would compare different outputs. Read after the build exists.
+let LIMIT_ENCODER_OPTIONS = null;
+async function loadEncoderOptions() {
+  await ensurePictorBuild();
+  const fromBuild = (file) => import(pathToFileURL(path.join(PICTOR_BUILD_DIR, file)).href);
+  const { limits } = await fromBuild('limits.js');
+  const { encoderQuality } = await fromBuild('render/quality.js');
+  return {
+    jpeg: { progressive: true },
+    avif: { effort: limits.render.avifEffort, qualityFor: encoderQuality('avif', 100) - 100 },
+  };
+}
 
 export default {
   id: 'sharp',
@@ -25,6 +31,7 @@ export default {
   role: 'limit',
   kind: 'in-process',
   async prepare() {
+    LIMIT_ENCODER_OPTIONS = await loadEncoderOptions();
     const avif = Object.entries(LIMIT_ENCODER_OPTIONS.avif).map(([k, v]) => `${k} ${v}`).join(', ');
     return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}, JPEG progressive, AVIF ${avif}` };
   },
