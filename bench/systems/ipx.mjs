@@ -2,9 +2,7 @@
 // result cache, so "cache on/off" changes nothing: every request transforms.
 import path from 'node:path';
 import { CORPUS_DIR, PEERS_DIR } from '../lib/paths.mjs';
-import { freePort } from '../lib/free-port.mjs';
-import { startServer } from '../lib/server-process.mjs';
-import { createSharpCallCount } from '../lib/sharp-call-count.mjs';
+import { startCountedNodeServer } from '../lib/counted-node-server.mjs';
 import { installedVersion } from '../setup/npm-peers.mjs';
 
 const IPX_DIR = path.join(PEERS_DIR, 'node_modules', 'ipx');
@@ -23,28 +21,20 @@ export default {
     return { version: `ipx ${version} (sharp ${installedVersion('sharp', IPX_DIR) ?? installedVersion('sharp')})` };
   },
   async start() {
-    const port = await freePort();
-    const sharpCalls = createSharpCallCount();
-    // The bin is started directly, not through npx, so the measured pid is the server itself.
-    const handle = await startServer({
+    server = await startCountedNodeServer({
       name: 'ipx',
-      command: process.execPath,
-      args: [path.join(IPX_DIR, 'bin', 'ipx.mjs'), 'serve', '--dir', CORPUS_DIR, '--host', '127.0.0.1', '--port', String(port)],
-      env: sharpCalls.env,
-      readyUrl: `http://127.0.0.1:${port}/`,
+      args: (port) => [path.join(IPX_DIR, 'bin', 'ipx.mjs'), 'serve', '--dir', CORPUS_DIR, '--host', '127.0.0.1', '--port', String(port)],
     });
-    server = { ...handle, baseUrl: `http://127.0.0.1:${port}`, sharpCalls };
     return { baseUrl: server.baseUrl, pid: server.pid };
   },
   urlFor({ source, width, format, quality }) {
     return `/w_${width},f_${format},q_${quality}/${source}`;
   },
   async transformCount() {
-    return server.sharpCalls.read();
+    return server.transformCount();
   },
   async stop() {
     await server?.stop();
-    server?.sharpCalls.remove();
     server = null;
   },
 };

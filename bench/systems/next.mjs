@@ -4,9 +4,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORPUS_DIR, PEERS_DIR } from '../lib/paths.mjs';
-import { freePort } from '../lib/free-port.mjs';
-import { startServer } from '../lib/server-process.mjs';
-import { createSharpCallCount } from '../lib/sharp-call-count.mjs';
+import { startCountedNodeServer } from '../lib/counted-node-server.mjs';
 import { installedVersion } from '../setup/npm-peers.mjs';
 import { runCommand } from '../setup/run-command.mjs';
 
@@ -62,17 +60,12 @@ export default {
   async start() {
     // A fresh server starts with an empty image cache.
     rmSync(path.join(PEERS_DIR, '.next', 'cache', 'images'), { recursive: true, force: true });
-    const port = await freePort();
-    const sharpCalls = createSharpCallCount();
-    const handle = await startServer({
+    server = await startCountedNodeServer({
       name: 'next',
-      command: process.execPath,
-      args: [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)],
+      args: (port) => [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)],
       cwd: PEERS_DIR,
-      env: { ...ENV, ...sharpCalls.env },
-      readyUrl: `http://127.0.0.1:${port}/`,
+      env: ENV,
     });
-    server = { ...handle, baseUrl: `http://127.0.0.1:${port}`, sharpCalls };
     return { baseUrl: server.baseUrl, pid: server.pid };
   },
   urlFor({ source, width, quality }) {
@@ -80,11 +73,10 @@ export default {
     return `/_next/image?url=${encodeURIComponent(`/${source}?v=`)}{n}&w=${width}&q=${quality}`;
   },
   async transformCount() {
-    return server.sharpCalls.read();
+    return server.transformCount();
   },
   async stop() {
     await server?.stop();
-    server?.sharpCalls.remove();
     server = null;
   },
 };
