@@ -57,6 +57,30 @@ describe('images via the cloudflare SDK', () => {
     expect(image.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{10}00$/);
   });
 
+  it('accepts SDK metadata objects holding arrays (sent as metadata[key][] fields)', async () => {
+    const image = await pictor.client.images.v1.create({
+      ...account(),
+      file: await toFile(photo, 'tags.jpg'),
+      metadata: { tags: ['sea', 'sky'], album: { people: ['ann'], shots: [{ lens: 35, iso: 100 }, { lens: 50 }] }, none: [] },
+    });
+    // Form fields carry strings; an empty array sends no field at all.
+    const meta = { tags: ['sea', 'sky'], album: { people: ['ann'], shots: [{ lens: '35', iso: '100' }, { lens: '50' }] } };
+    expect(image.meta).toEqual(meta);
+    expect((await pictor.client.images.v1.get(image.id!, account())).meta).toEqual(meta);
+  });
+
+  it('refuses SDK metadata it cannot rebuild instead of dropping it', async () => {
+    for (const metadata of [{ 'a[b': 'x' }, { 'a]b': 'x' }, { grid: [['a', 'b'], ['c']] }]) {
+      const err = (await pictor.client.images.v1.create({ ...account(), file: await toFile(photo, 'm.jpg'), metadata }).catch((e: unknown) => e)) as {
+        status: number;
+        errors: Array<{ code: number; message: string }>;
+      };
+      expect(err.status).toBe(400);
+      expect(err.errors[0]!.code).toBe(5400);
+      expect(err.errors[0]!.message).toMatch(/send metadata as one JSON field/);
+    }
+  });
+
   it('uploads by URL from an origin server, taking the filename from the URL', async () => {
     const image = await pictor.client.images.v1.create({ ...account(), url: origin.url('/pics/remote%20photo.png') });
     expect(image.filename).toBe('remote photo.png');
