@@ -7,13 +7,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
 import { failure } from './envelope.js';
+import { validationError } from './validation-error.js';
 
 /** Fastify and @fastify/multipart error codes → our typed errors. */
 function fromFastifyError(err: FastifyError): ImagesError | undefined {
-  if (err.validation) {
-    const where = err.validationContext ? `${err.validationContext} ` : '';
-    return errors.badRequest(`Invalid ${where}parameter: ${err.message.replace(/^(querystring|body|params)\/?/, '')}`);
-  }
+  if (err.validation) return validationError(err.validation, err.validationContext);
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.unsupportedMediaType(`Unsupported Content-Type ${'"' + (err.message.match(/'(.*)'/)?.[1] ?? '') + '"'} for this endpoint`);

@@ -202,6 +202,26 @@ describe('listing and stats via the SDK', () => {
   });
 });
 
+describe('request validation via the SDK', () => {
+  const failureOf = async (call: Promise<unknown>) =>
+    (await call.catch((e: unknown) => e)) as { status: number; errors: Array<{ code: number; message: string; source?: { pointer: string } }> };
+
+  it('names the field, what it must be and where it is', async () => {
+    const order = await failureOf(pictor.client.images.v2.list({ ...account(), sort_order: 'newest' as never }));
+    expect(order.status).toBe(400);
+    expect(order.errors).toEqual([{ code: 5400, message: 'Invalid querystring parameter: sort_order must be one of "asc", "desc"', source: { pointer: '/sort_order' } }]);
+
+    const perPage = await failureOf(pictor.client.images.v1.list({ ...account(), per_page: 5 }));
+    expect(perPage.errors).toEqual([{ code: 5400, message: 'Invalid querystring parameter: per_page must be >= 10', source: { pointer: '/per_page' } }]);
+
+    const noOptions = await failureOf(pictor.client.images.v1.variants.edit('public', account() as never));
+    expect(noOptions.errors).toEqual([{ code: 5400, message: 'Invalid body parameter: options is required', source: { pointer: '/options' } }]);
+
+    const signed = await failureOf(pictor.client.images.v1.edit('albums/2024/cat', { ...account(), requireSignedURLs: 'perhaps' as never }));
+    expect(signed.errors).toEqual([{ code: 5400, message: 'Invalid body parameter: requireSignedURLs must be boolean', source: { pointer: '/requireSignedURLs' } }]);
+  });
+});
+
 describe('image quota', () => {
   it('refuses uploads past PICTOR_IMAGE_QUOTA with 403/5403 and reports it in stats', async () => {
     const small = await startPictor({ env: { PICTOR_IMAGE_QUOTA: '2' } });
