@@ -1,10 +1,13 @@
 /** Every images endpoint driven through the official `cloudflare` SDK against a real Pictor. */
-import { toFile } from 'cloudflare';
+import Cloudflare, { toFile } from 'cloudflare';
+import fs from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
-import { startPictor, type TestPictor } from '../helpers/pictor.js';
+import { startPictor, TEST_ACCOUNT_ID, TEST_TOKEN, tempDir, type TestPictor } from '../helpers/pictor.js';
+import { spawnPictor } from '../helpers/process.js';
+import { createTestStores } from '../support/test-engine.js';
 
 let pictor: TestPictor;
 let origin: OriginServer;
@@ -238,6 +241,32 @@ describe('image quota', () => {
       expect((await upload()).id).toBeDefined();
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('over-size uploads through the SDK', () => {
+  // A separate process: in-process, the test's own event loop hides the race this is about.
+  it('answers 413/5413 that the SDK can read, not a dropped connection', async () => {
+    const dataDir = tempDir();
+    const stores = await createTestStores();
+    const server = await spawnPictor({ PICTOR_DATA_DIR: dataDir, PICTOR_ACCOUNT_ID: TEST_ACCOUNT_ID, PICTOR_API_TOKEN: TEST_TOKEN, ...stores.env });
+    try {
+      const client = new Cloudflare({ baseURL: `${server.origin}/client/v4`, apiToken: TEST_TOKEN, maxRetries: 0 });
+      // fetch (and so the SDK) reads no answer before it has sent the whole body.
+      for (const size of [11, 25]) {
+        const big = Buffer.concat([photo, Buffer.alloc(size * 1024 * 1024)]);
+        const err = (await client.images.v1.create({ account_id: TEST_ACCOUNT_ID, file: await toFile(big, 'big.jpg') }).catch((e: unknown) => e)) as {
+          status?: number;
+          errors?: Array<{ code: number }>;
+        };
+        expect(err.status).toBe(413);
+        expect(err.errors![0]!.code).toBe(5413);
+      }
+    } finally {
+      await server.stop();
+      await stores.remove();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
