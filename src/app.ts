@@ -57,7 +57,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // Malformed percent-encoding and over-long paths fail before routing, so no route's error
     // handler sees them: answer in the shape of the area the URL addresses.
     frameworkErrors: (err, request, reply) => {
-      if (isApiPath(request.url)) apiErrorHandler(errors.badRequest('Malformed URL: invalid percent-encoding or path too long'), request, reply);
+      if (isApiPath(request.url)) void apiErrorHandler(errors.badRequest('Malformed URL: invalid percent-encoding or path too long'), request, reply);
       else sendDeliveryError(unroutableDeliveryUrl(err), request, reply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -25,6 +25,11 @@ export const limits = {
   maxFormFieldBytes: 16 * 1024,
   /** Slack above maxFileBytes for multipart boundaries and fields when checking Content-Length early. */
   formOverheadBytes: 256 * 1024,
+  /**
+   * A refused over-size upload is read to its end, up to this many bytes, before the 413 goes out
+   * (fetch-based clients read no answer before sending everything); a bigger one is cut off.
+   */
+  refusedBodyDiscardBytes: 32 * 1024 * 1024,
   list: {
     perPageMin: 10,
     perPageMax: 10_000,

@@ -7,13 +7,12 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
 import { failure } from './envelope.js';
+import { discardRequestBody } from './discard-request-body.js';
+import { validationError } from './validation-error.js';
 
 /** Fastify and @fastify/multipart error codes → our typed errors. */
 function fromFastifyError(err: FastifyError): ImagesError | undefined {
-  if (err.validation) {
-    const where = err.validationContext ? `${err.validationContext} ` : '';
-    return errors.badRequest(`Invalid ${where}parameter: ${err.message.replace(/^(querystring|body|params)\/?/, '')}`);
-  }
+  if (err.validation) return validationError(err.validation, err.validationContext);
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.unsupportedMediaType(`Unsupported Content-Type ${'"' + (err.message.match(/'(.*)'/)?.[1] ?? '') + '"'} for this endpoint`);
@@ -47,16 +46,23 @@ export function toImagesError(err: unknown): ImagesError | undefined {
   return undefined;
 }
 
-export function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+/** A refused upload's body is declared or found to be this much or less: read it to the end, so the client sees the answer. */
+function worthDiscarding(request: FastifyRequest, err: ImagesError): boolean {
+  if (err.status !== 413 || request.raw.complete) return false;
+  const declared = Number(request.headers['content-length']);
+  return !Number.isFinite(declared) || declared <= limits.refusedBodyDiscardBytes;
+}
+
+export async function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const known = toImagesError(err);
   if (!known) {
     request.log.error({ err }, 'unhandled error');
-    void reply.code(500).type('application/json').send(failure(errors.internal()));
-    return;
+    return reply.code(500).type('application/json').send(failure(errors.internal()));
   }
   if (known.status >= 500) request.log.error({ err }, 'server error');
   // Internal detail (resolved addresses, OS errors) goes to the log only, never to the client.
   else if (known.cause !== undefined) request.log.warn({ code: known.code, cause: known.cause }, known.message);
+  if (worthDiscarding(request, known)) await discardRequestBody(request.raw, limits.refusedBodyDiscardBytes);
   reply.headers(known.options.headers ?? {});
-  void reply.code(known.status).type('application/json').send(failure(known));
+  return reply.code(known.status).type('application/json').send(failure(known));
 }

@@ -1,7 +1,7 @@
 /**
  * Image metadata: a JSON object of at most limits.maxMetadataBytes. Upload forms carry it either as
  * one JSON field (`metadata={"a":1}`, curl and most clients) or in the official SDK's bracket form
- * (`metadata[a]=1`, `metadata[a][b]=2`), whose values arrive as strings.
+ * (`metadata[a]=1`, `metadata[a][b]=2`, arrays as `metadata[a][]=1`), whose values arrive as strings.
  */
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
@@ -31,33 +31,78 @@ export function parseMetadataJson(text: string): JsonObject {
 
 const bracketPath = /^metadata((?:\[[^\[\]]*\])+)$/;
 
-/** `metadata[a][b]` → ['a','b']; undefined when the field name is not in bracket form. */
+/** Why a bracket field cannot be read: the fix is always the JSON form, which carries anything. */
+const unreadable = (what: string) =>
+  errors.badRequest(`${what} cannot be sent as metadata[key] fields; send metadata as one JSON field`, { pointer: '/metadata' });
+
+/**
+ * `metadata[a][b]` → ['a','b'], `metadata[a][]` → ['a',''] (an array entry); undefined when the
+ * field is not metadata in bracket form. A `metadata[` field that does not parse (the SDK sends a
+ * key containing "[" or "]" that way) is refused rather than ignored as an unknown field.
+ */
 export function bracketMetadataPath(fieldName: string): string[] | undefined {
+  if (!fieldName.startsWith('metadata[')) return undefined;
   const m = bracketPath.exec(fieldName);
-  if (!m) return undefined;
+  if (!m) throw unreadable(`The field "${fieldName}" (a key containing "[" or "]")`);
   return m[1]!.slice(1, -1).split('][');
 }
 
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+const pointer = { pointer: '/metadata' };
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Puts `value` at `path` under `node`; a `''` segment (from `[]`) makes the key a list. */
+function place(node: JsonObject, path: string[], value: string, shown: string[]): void {
+  const [key, ...rest] = path as [string, ...string[]];
+  if (key === '' || forbiddenKeys.has(key)) throw errors.badRequest(`metadata key "${key}" is not allowed`, pointer);
+  const here = [...shown, key];
+  const existing = node[key];
+  if (rest.length === 0) {
+    if (existing !== undefined) throw errors.badRequest(`metadata key "${here.join('.')}" is given twice`, pointer);
+    node[key] = value;
+  } else if (rest[0] === '') {
+    if (typeof existing === 'string') throw errors.badRequest(`metadata key "${here.join('.')}" is both a value and a list`, pointer);
+    if (isObject(existing)) throw errors.badRequest(`metadata key "${here.join('.')}" is both a list and an object`, pointer);
+    const list = (existing ?? (node[key] = [])) as unknown[];
+    placeInList(list, rest.slice(1), value, here);
+  } else {
+    if (typeof existing === 'string') throw errors.badRequest(`metadata key "${here.join('.')}" is both a value and an object`, pointer);
+    if (Array.isArray(existing)) throw errors.badRequest(`metadata key "${here.join('.')}" is both a list and an object`, pointer);
+    const child = (existing ?? (node[key] = Object.create(null) as JsonObject)) as JsonObject;
+    place(child, rest, value, here);
+  }
+}
+
+/**
+ * The SDK sends an array of objects as runs of `key[][field]` fields, one run per entry: as Rails
+ * and qs read them, a field the last entry already has starts the next entry.
+ */
+function placeInList(list: unknown[], rest: string[], value: string, shown: string[]): void {
+  if (rest.length === 0) {
+    list.push(value);
+    return;
+  }
+  if (rest[0] === '') throw unreadable(`A list of lists (metadata key "${shown.join('.')}")`);
+  const last = list[list.length - 1];
+  const entry = isObject(last) && !hasPath(last, rest) ? last : (Object.create(null) as JsonObject);
+  if (entry !== last) list.push(entry);
+  place(entry, rest, value, shown);
+}
+
+/** Whether `path` already leads to a value in `node`; a list segment never counts as taken. */
+function hasPath(node: JsonObject, path: string[]): boolean {
+  let at: unknown = node;
+  for (const key of path) {
+    if (key === '' || !isObject(at) || !(key in at)) return false;
+    at = at[key];
+  }
+  return true;
+}
 
 /** Builds the object from bracket fields, refusing prototype-polluting keys and shape conflicts. */
 export function metadataFromBrackets(fields: Array<{ path: string[]; value: string }>): JsonObject {
   const root: JsonObject = Object.create(null) as JsonObject;
-  for (const { path, value } of fields) {
-    let node: JsonObject = root;
-    path.forEach((key, i) => {
-      if (key === '' || forbiddenKeys.has(key)) throw errors.badRequest(`metadata key "${key}" is not allowed`, { pointer: '/metadata' });
-      if (i === path.length - 1) {
-        if (key in node) throw errors.badRequest(`metadata key "${path.join('.')}" is given twice`, { pointer: '/metadata' });
-        node[key] = value;
-        return;
-      }
-      const next = node[key];
-      if (next === undefined) node = node[key] = Object.create(null) as JsonObject;
-      else if (typeof next === 'object' && next !== null) node = next as JsonObject;
-      else throw errors.badRequest(`metadata key "${path.slice(0, i + 1).join('.')}" is both a value and an object`, { pointer: '/metadata' });
-    });
-  }
+  for (const { path, value } of fields) place(root, path, value, []);
   // Plain objects from here on (JSON.stringify handles null-prototype objects, but callers may not).
   return validateMetadata(JSON.parse(JSON.stringify(root)));
 }

@@ -56,6 +56,11 @@ describe('direct creator upload', () => {
     expect(again.body.errors[0]!.code).toBe(5404);
   });
 
+  it('keeps array metadata sent by the SDK', async () => {
+    const { id } = await pictor.client.images.v2.directUploads.create({ ...account(), metadata: { tags: ['a', 'b'] } });
+    expect((await pictor.client.images.v1.get(id!, account())).meta).toEqual({ tags: ['a', 'b'] });
+  });
+
   it('keeps the draft through failed attempts and accepts a good file afterwards', async () => {
     const { uploadURL, id } = await pictor.client.images.v2.directUploads.create(account());
     const wrongField = await postFile(uploadURL!, photo, 'image');

@@ -1,10 +1,13 @@
 /** Every images endpoint driven through the official `cloudflare` SDK against a real Pictor. */
-import { toFile } from 'cloudflare';
+import Cloudflare, { toFile } from 'cloudflare';
+import fs from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
-import { startPictor, type TestPictor } from '../helpers/pictor.js';
+import { startPictor, TEST_ACCOUNT_ID, TEST_TOKEN, tempDir, type TestPictor } from '../helpers/pictor.js';
+import { spawnPictor } from '../helpers/process.js';
+import { createTestStores } from '../support/test-engine.js';
 
 let pictor: TestPictor;
 let origin: OriginServer;
@@ -55,6 +58,30 @@ describe('images via the cloudflare SDK', () => {
     expect(image.meta).toEqual({ nested: { a: [1, 2] }, flag: true });
     expect(image.requireSignedURLs).toBe(true);
     expect(image.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{10}00$/);
+  });
+
+  it('accepts SDK metadata objects holding arrays (sent as metadata[key][] fields)', async () => {
+    const image = await pictor.client.images.v1.create({
+      ...account(),
+      file: await toFile(photo, 'tags.jpg'),
+      metadata: { tags: ['sea', 'sky'], album: { people: ['ann'], shots: [{ lens: 35, iso: 100 }, { lens: 50 }] }, none: [] },
+    });
+    // Form fields carry strings; an empty array sends no field at all.
+    const meta = { tags: ['sea', 'sky'], album: { people: ['ann'], shots: [{ lens: '35', iso: '100' }, { lens: '50' }] } };
+    expect(image.meta).toEqual(meta);
+    expect((await pictor.client.images.v1.get(image.id!, account())).meta).toEqual(meta);
+  });
+
+  it('refuses SDK metadata it cannot rebuild instead of dropping it', async () => {
+    for (const metadata of [{ 'a[b': 'x' }, { 'a]b': 'x' }, { grid: [['a', 'b'], ['c']] }]) {
+      const err = (await pictor.client.images.v1.create({ ...account(), file: await toFile(photo, 'm.jpg'), metadata }).catch((e: unknown) => e)) as {
+        status: number;
+        errors: Array<{ code: number; message: string }>;
+      };
+      expect(err.status).toBe(400);
+      expect(err.errors[0]!.code).toBe(5400);
+      expect(err.errors[0]!.message).toMatch(/send metadata as one JSON field/);
+    }
   });
 
   it('uploads by URL from an origin server, taking the filename from the URL', async () => {
@@ -178,6 +205,26 @@ describe('listing and stats via the SDK', () => {
   });
 });
 
+describe('request validation via the SDK', () => {
+  const failureOf = async (call: Promise<unknown>) =>
+    (await call.catch((e: unknown) => e)) as { status: number; errors: Array<{ code: number; message: string; source?: { pointer: string } }> };
+
+  it('names the field, what it must be and where it is', async () => {
+    const order = await failureOf(pictor.client.images.v2.list({ ...account(), sort_order: 'newest' as never }));
+    expect(order.status).toBe(400);
+    expect(order.errors).toEqual([{ code: 5400, message: 'Invalid querystring parameter: sort_order must be one of "asc", "desc"', source: { pointer: '/sort_order' } }]);
+
+    const perPage = await failureOf(pictor.client.images.v1.list({ ...account(), per_page: 5 }));
+    expect(perPage.errors).toEqual([{ code: 5400, message: 'Invalid querystring parameter: per_page must be >= 10', source: { pointer: '/per_page' } }]);
+
+    const noOptions = await failureOf(pictor.client.images.v1.variants.edit('public', account() as never));
+    expect(noOptions.errors).toEqual([{ code: 5400, message: 'Invalid body parameter: options is required', source: { pointer: '/options' } }]);
+
+    const signed = await failureOf(pictor.client.images.v1.edit('albums/2024/cat', { ...account(), requireSignedURLs: 'perhaps' as never }));
+    expect(signed.errors).toEqual([{ code: 5400, message: 'Invalid body parameter: requireSignedURLs must be boolean', source: { pointer: '/requireSignedURLs' } }]);
+  });
+});
+
 describe('image quota', () => {
   it('refuses uploads past PICTOR_IMAGE_QUOTA with 403/5403 and reports it in stats', async () => {
     const small = await startPictor({ env: { PICTOR_IMAGE_QUOTA: '2' } });
@@ -194,6 +241,32 @@ describe('image quota', () => {
       expect((await upload()).id).toBeDefined();
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('over-size uploads through the SDK', () => {
+  // A separate process: in-process, the test's own event loop hides the race this is about.
+  it('answers 413/5413 that the SDK can read, not a dropped connection', async () => {
+    const dataDir = tempDir();
+    const stores = await createTestStores();
+    const server = await spawnPictor({ PICTOR_DATA_DIR: dataDir, PICTOR_ACCOUNT_ID: TEST_ACCOUNT_ID, PICTOR_API_TOKEN: TEST_TOKEN, ...stores.env });
+    try {
+      const client = new Cloudflare({ baseURL: `${server.origin}/client/v4`, apiToken: TEST_TOKEN, maxRetries: 0 });
+      // fetch (and so the SDK) reads no answer before it has sent the whole body.
+      for (const size of [11, 25]) {
+        const big = Buffer.concat([photo, Buffer.alloc(size * 1024 * 1024)]);
+        const err = (await client.images.v1.create({ account_id: TEST_ACCOUNT_ID, file: await toFile(big, 'big.jpg') }).catch((e: unknown) => e)) as {
+          status?: number;
+          errors?: Array<{ code: number }>;
+        };
+        expect(err.status).toBe(413);
+        expect(err.errors![0]!.code).toBe(5413);
+      }
+    } finally {
+      await server.stop();
+      await stores.remove();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -46,6 +46,27 @@ describe('metadata', () => {
     expect(bracketMetadataPath('meta[a]')).toBeUndefined();
   });
 
+  it('builds arrays from metadata[key][] fields, as the SDK sends arrays', () => {
+    const fields = [
+      ['metadata[tags][]', 'a'],
+      ['metadata[tags][]', 'b'],
+      ['metadata[shots][][lens]', '35'],
+      ['metadata[shots][][iso]', '100'],
+      ['metadata[shots][][lens]', '50'],
+      ['metadata[shots][][tags][]', 'x'],
+    ].map(([name, value]) => ({ path: bracketMetadataPath(name!)!, value: value! }));
+    expect(metadataFromBrackets(fields)).toEqual({ tags: ['a', 'b'], shots: [{ lens: '35', iso: '100' }, { lens: '50', tags: ['x'] }] });
+  });
+
+  it('refuses bracket fields it cannot rebuild', () => {
+    const f = (name: string, value = 'x') => ({ path: bracketMetadataPath(name)!, value });
+    expect(() => bracketMetadataPath('metadata[a[b]')).toThrow(/one JSON field/);
+    expect(() => bracketMetadataPath('metadata[a]b]')).toThrow(/one JSON field/);
+    expect(() => metadataFromBrackets([f('metadata[grid][][]')])).toThrow(/one JSON field/);
+    expect(() => metadataFromBrackets([f('metadata[a]'), f('metadata[a][]')])).toThrow(/both a value and a list/);
+    expect(() => metadataFromBrackets([f('metadata[a][]'), f('metadata[a][b]')])).toThrow(/both a list and an object/);
+  });
+
   it('refuses conflicting and prototype-polluting bracket keys', () => {
     const f = (name: string, value = 'x') => ({ path: bracketMetadataPath(name)!, value });
     expect(() => metadataFromBrackets([f('metadata[a]'), f('metadata[a][b]')])).toThrow(/both a value and an object/);
