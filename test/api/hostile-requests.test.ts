@@ -1,0 +1,49 @@
+/**
+ * Hostile requests to the API over raw HTTP: bodies, query strings and connections no SDK would
+ * send. Every answer is a Cloudflare envelope with a 4xx naming the problem, never a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as images from '../helpers/images.js';
+import { multipartBody } from '../helpers/multipart.js';
+import { startPictor, type TestPictor } from '../helpers/pictor.js';
+
+let pictor: TestPictor;
+let imageId: string;
+
+beforeAll(async () => {
+  pictor = await startPictor();
+  const { body, contentType } = multipartBody([{ name: 'file', value: await images.jpeg(32, 24), filename: 'a.jpg', type: 'image/jpeg' }]);
+  const res = await pictor.api('/images/v1', { method: 'POST', body, headers: { 'content-type': contentType } });
+  imageId = ((await res.json()) as { result: { id: string } }).result.id;
+});
+afterAll(async () => pictor?.close());
+
+interface Envelope {
+  success: boolean;
+  result: unknown;
+  errors: Array<{ code: number; message: string }>;
+  messages: unknown[];
+}
+
+async function expectEnvelopeError(res: Response, status: number, code: number, message?: RegExp) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as Envelope;
+  expect(body).toMatchObject({ success: false, result: null, messages: [] });
+  expect(body.errors[0]!.code).toBe(code);
+  if (message) expect(body.errors[0]!.message).toMatch(message);
+  return body.errors[0]!;
+}
+
+const patchJson = (body: string) =>
+  pictor.api(`/images/v1/${imageId}`, { method: 'PATCH', body, headers: { 'content-type': 'application/json' } });
+
+describe('PATCH bodies', () => {
+  it('refuses metadata nested thousands of levels deep with 400, not a crash', async () => {
+    const depth = 5000;
+    const nested = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    await expectEnvelopeError(await patchJson(`{"metadata":${nested}}`), 400, 5400, /metadata is nested too deeply.*limit is 1024 bytes/);
+    expect((await pictor.api(`/images/v1/${imageId}`)).status).toBe(200);
+  });
+});
