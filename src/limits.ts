@@ -29,6 +29,8 @@ export const limits = {
     perPageMin: 10,
     perPageMax: 10_000,
     perPageDefault: 1000,
+    /** Highest v1 `page`: keeps the row offset an exact integer that SQLite and PostgreSQL accept. */
+    pageMax: 1_000_000_000,
   },
   metaFilters: {
     maxFilters: 5,

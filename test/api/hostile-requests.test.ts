@@ -47,3 +47,12 @@ describe('PATCH bodies', () => {
     expect((await pictor.api(`/images/v1/${imageId}`)).status).toBe(200);
   });
 });
+
+describe('list query strings', () => {
+  it('refuses a page number past what a row offset can hold, instead of failing in the database', async () => {
+    await expectEnvelopeError(await pictor.api('/images/v1?page=99999999999999999999'), 400, 5400, /page/);
+    const last = await pictor.api('/images/v1?page=1000000000&per_page=10000');
+    expect(last.status).toBe(200);
+    expect(((await last.json()) as { result: { images: unknown[] } }).result.images).toEqual([]);
+  });
+});
