@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { apiErrorHandler } from './api/error-handler.js';
+import { answerClientError } from './client-errors.js';
 import { failure } from './api/envelope.js';
 import { registerApiRoutes } from './api/routes.js';
 import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliveryUrl } from './delivery/routes.js';
@@ -54,6 +55,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Node's default is no limit on a body that trickles in; check a few times per timeout.
+    requestTimeout: services.config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(services.config.requestTimeoutMs / 4)) },
+    clientErrorHandler: answerClientError,
     // Malformed percent-encoding and over-long paths fail before routing, so no route's error
     // handler sees them: answer in the shape of the area the URL addresses.
     frameworkErrors: (err, request, reply) => {
@@ -62,6 +67,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Node enforces the larger of the two timeouts as the request timeout, so keep this one below.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, services.config.requestTimeoutMs);
   app.decorateRequest('account', null);
   app.decorateRequest('principal', null);
   await app.register(multipart);

@@ -47,8 +47,12 @@ export function toImagesError(err: unknown): ImagesError | undefined {
   return undefined;
 }
 
+/** The client hung up (or was cut off by the request timeout) while its body was still arriving. */
+const clientWentAway = (err: unknown, request: FastifyRequest): boolean =>
+  (err as { code?: string } | null)?.code === 'ECONNRESET' && request.raw.destroyed;
+
 export function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const known = toImagesError(err);
+  const known = clientWentAway(err, request) ? errors.requestIncomplete() : toImagesError(err);
   if (!known) {
     request.log.error({ err }, 'unhandled error');
     void reply.code(500).type('application/json').send(failure(errors.internal()));
