@@ -12,6 +12,7 @@ import { registerApiRoutes } from './api/routes.js';
 import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliveryUrl } from './delivery/routes.js';
 import type { ApiApp } from './api/types.js';
 import { errors } from './errors.js';
+import { limits } from './limits.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -52,7 +53,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     logger: options.logger ?? false,
     logController: new AccessLog(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: limits.maxJsonBodyBytes,
     requestIdHeader: false,
     return503OnClosing: true,
     // Node's default is no limit on a body that trickles in; check a few times per timeout.

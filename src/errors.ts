@@ -52,6 +52,8 @@ export const errors = {
     new ImagesError(5413, 413, `Uploaded file exceeds the limit of ${limitBytes} bytes (10 MB)`, {
       headers: { connection: 'close' },
     }),
+  jsonBodyTooLarge: (limitBytes: number) =>
+    new ImagesError(5413, 413, `Request body exceeds the limit of ${limitBytes} bytes`, { headers: { connection: 'close' } }),
   customIdWithSignedUrls: () =>
     new ImagesError(5410, 400, 'Images with a custom ID cannot require signed URLs (requireSignedURLs)'),
   // --- upload by URL: the source fetch (messages name only what the user supplied) ---

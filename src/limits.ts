@@ -20,6 +20,8 @@ export const limits = {
   maxVariantNameLength: 99,
   maxSigningKeys: 2,
   maxSigningKeyNameLength: 20,
+  /** Bytes of a JSON request body (PATCH, variants, config...): far above any valid one. */
+  maxJsonBodyBytes: 1024 * 1024,
   /** Multipart bookkeeping: how many non-file fields an upload form may carry, and their size. */
   maxFormFields: 200,
   maxFormFieldBytes: 16 * 1024,

@@ -9,15 +9,24 @@ import { limits } from '../limits.js';
 import { failure } from './envelope.js';
 
 /** Fastify and @fastify/multipart error codes → our typed errors. */
-function fromFastifyError(err: FastifyError): ImagesError | undefined {
-  if (err.validation) {
-    const where = err.validationContext ? `${err.validationContext} ` : '';
-    return errors.badRequest(`Invalid ${where}parameter: ${err.message.replace(/^(querystring|body|params)\/?/, '')}`);
-  }
+/** Ajv's message for the first failure, naming the field (or the whole body) and allowed values. */
+function validationMessage(err: FastifyError): string {
+  const context = err.validationContext ?? 'request';
+  const detail = err.message.replace(/^(querystring|body|params)\/?/, '').split(', ')[0]!.trim();
+  const allowed = err.validation?.[0]?.params?.allowedValues;
+  const values = Array.isArray(allowed) ? ` (${allowed.join(', ')})` : '';
+  // An empty field path means the value as a whole is wrong ("must be object").
+  if (detail.startsWith('must')) return `Invalid request ${context}: ${detail}${values}`;
+  return `Invalid ${context} parameter: ${detail}${values}`;
+}
+
+function fromFastifyError(err: FastifyError, request: FastifyRequest): ImagesError | undefined {
+  if (err.validation) return errors.badRequest(validationMessage(err));
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errors.unsupportedMediaType(`Unsupported Content-Type ${'"' + (err.message.match(/'(.*)'/)?.[1] ?? '') + '"'} for this endpoint`);
+      return errors.unsupportedMediaType(`Unsupported Content-Type "${request.headers['content-type'] ?? ''}" for this endpoint`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.jsonBodyTooLarge(limits.maxJsonBodyBytes);
     case 'FST_REQ_FILE_TOO_LARGE':
       return errors.fileTooLarge(limits.maxFileBytes);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -41,9 +50,9 @@ function fromFastifyError(err: FastifyError): ImagesError | undefined {
   return undefined;
 }
 
-export function toImagesError(err: unknown): ImagesError | undefined {
+export function toImagesError(err: unknown, request: FastifyRequest): ImagesError | undefined {
   if (err instanceof ImagesError) return err;
-  if (err && typeof err === 'object') return fromFastifyError(err as FastifyError);
+  if (err && typeof err === 'object') return fromFastifyError(err as FastifyError, request);
   return undefined;
 }
 
@@ -52,7 +61,7 @@ const clientWentAway = (err: unknown, request: FastifyRequest): boolean =>
   (err as { code?: string } | null)?.code === 'ECONNRESET' && request.raw.destroyed;
 
 export function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const known = clientWentAway(err, request) ? errors.requestIncomplete() : toImagesError(err);
+  const known = clientWentAway(err, request) ? errors.requestIncomplete() : toImagesError(err, request);
   if (!known) {
     request.log.error({ err }, 'unhandled error');
     void reply.code(500).type('application/json').send(failure(errors.internal()));

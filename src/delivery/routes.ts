@@ -26,7 +26,7 @@ export function deliveryErrorHeaders(known: ImagesError): Record<string, string>
 
 /** Answers a failed delivery; anything that is not a typed error becomes a bare 500, logged. */
 export function sendDeliveryError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const known = toImagesError(err) ?? errors.internal();
+  const known = toImagesError(err, request) ?? errors.internal();
   if (known.status >= 500) request.log.error({ err }, 'delivery failed');
   void reply.code(known.status).headers(deliveryErrorHeaders(known)).send(deliveryErrorText(known));
 }

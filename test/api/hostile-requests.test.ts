@@ -48,7 +48,35 @@ describe('PATCH bodies', () => {
   });
 });
 
+describe('JSON bodies that are not what the endpoint takes', () => {
+  it('says the body as a whole must be an object, without an empty field name', async () => {
+    for (const body of ['null', '[]', '"text"', '123']) {
+      await expectEnvelopeError(await patchJson(body), 400, 5400, /^Invalid request body: must be object$/);
+    }
+    const variant = await pictor.api('/images/v1/variants', { method: 'POST', body: '{"id":"thumb"}', headers: { 'content-type': 'application/json' } });
+    await expectEnvelopeError(variant, 400, 5400, /^Invalid request body: must have required property 'options'$/);
+  });
+
+  it('names the Content-Type it cannot read', async () => {
+    const res = await pictor.api(`/images/v1/${imageId}`, { method: 'PATCH', body: '{}', headers: { 'content-type': 'application/merge-patch+json' } });
+    await expectEnvelopeError(res, 415, 5415, /"application\/merge-patch\+json"/);
+  });
+
+  it('refuses a JSON body over 1 MB as a too-large body, not as a too-large file', async () => {
+    const body = JSON.stringify({ metadata: { a: 'x'.repeat(2 * 1024 * 1024) } });
+    const error = await expectEnvelopeError(await patchJson(body), 413, 5413, /Request body exceeds the limit of 1048576 bytes/);
+    expect(error.message).not.toMatch(/file|10 MB/);
+  });
+});
+
 describe('list query strings', () => {
+  it('lists the values sort_order accepts', async () => {
+    for (const query of ['sort_order=up', 'sort_order=asc&sort_order=desc']) {
+      await expectEnvelopeError(await pictor.api(`/images/v2?${query}`), 400, 5400, /^Invalid querystring parameter: sort_order must be equal to one of the allowed values \(asc, desc\)$/);
+    }
+  });
+
+
   it('refuses a page number past what a row offset can hold, instead of failing in the database', async () => {
     await expectEnvelopeError(await pictor.api('/images/v1?page=99999999999999999999'), 400, 5400, /page/);
     const last = await pictor.api('/images/v1?page=1000000000&per_page=10000');
