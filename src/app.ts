@@ -6,11 +6,13 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { apiErrorHandler } from './api/error-handler.js';
+import { answerClientError } from './client-errors.js';
 import { failure } from './api/envelope.js';
 import { registerApiRoutes } from './api/routes.js';
 import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliveryUrl } from './delivery/routes.js';
 import type { ApiApp } from './api/types.js';
 import { errors } from './errors.js';
+import { limits } from './limits.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -51,9 +53,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     logger: options.logger ?? false,
     logController: new AccessLog(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: limits.maxJsonBodyBytes,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Node's default is no limit on a body that trickles in; check a few times per timeout.
+    requestTimeout: services.config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(services.config.requestTimeoutMs / 4)) },
+    clientErrorHandler: answerClientError,
     // Malformed percent-encoding and over-long paths fail before routing, so no route's error
     // handler sees them: answer in the shape of the area the URL addresses.
     frameworkErrors: (err, request, reply) => {
@@ -62,6 +68,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Node enforces the larger of the two timeouts as the request timeout, so keep this one below.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, services.config.requestTimeoutMs);
   app.decorateRequest('account', null);
   app.decorateRequest('principal', null);
   await app.register(multipart);

@@ -30,6 +30,7 @@ export interface Config {
   transformConcurrency: number;
   transformQueueLimit: number;
   urlUploadAllow: string[];
+  requestTimeoutMs: number;
   urlUploadTimeoutMs: number;
   urlUploadMaxRedirects: number;
   apiRateLimit: number;
@@ -198,6 +199,8 @@ const settings: Setting<keyof Config>[] = [
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
     defaultText: 'empty', parse: allowList('PICTOR_URL_UPLOAD_ALLOW') },
+  { key: 'requestTimeoutMs', env: 'PICTOR_REQUEST_TIMEOUT_MS', doc: 'Time a client has to send a whole request, body included; past it, 408 and the connection is closed.', defaultText: '`300000`',
+    parse: int('PICTOR_REQUEST_TIMEOUT_MS', 300_000, 1000, 3_600_000) },
   { key: 'urlUploadTimeoutMs', env: 'PICTOR_URL_UPLOAD_TIMEOUT_MS', doc: 'Total time allowed to fetch an upload-by-URL source.', defaultText: '`15000`',
     parse: int('PICTOR_URL_UPLOAD_TIMEOUT_MS', 15_000, 100, 600_000) },
   { key: 'urlUploadMaxRedirects', env: 'PICTOR_URL_UPLOAD_MAX_REDIRECTS', doc: 'Redirects followed when fetching an upload-by-URL source.', defaultText: '`5`',

@@ -43,11 +43,17 @@ export const errors = {
     new ImagesError(7003, 400, `Could not route to ${path}, perhaps your object identifier is invalid?`),
   methodNotAllowed: (method: string) => new ImagesError(10405, 405, `Method ${method} not allowed for this route`),
   unsupportedMediaType: make(5415, 415),
+  requestIncomplete: () => new ImagesError(5400, 400, 'The connection closed before the whole request body arrived'),
+  headersTooLarge: () => new ImagesError(5400, 431, 'The request URL and headers are too large (at most 16 KB)'),
+  requestTimeout: () =>
+    new ImagesError(5400, 408, 'The request was not received in time: send the whole body within the server\'s request timeout'),
   unsupportedImage: make(5455, 415),
   fileTooLarge: (limitBytes: number) =>
     new ImagesError(5413, 413, `Uploaded file exceeds the limit of ${limitBytes} bytes (10 MB)`, {
       headers: { connection: 'close' },
     }),
+  jsonBodyTooLarge: (limitBytes: number) =>
+    new ImagesError(5413, 413, `Request body exceeds the limit of ${limitBytes} bytes`, { headers: { connection: 'close' } }),
   customIdWithSignedUrls: () =>
     new ImagesError(5410, 400, 'Images with a custom ID cannot require signed URLs (requireSignedURLs)'),
   // --- upload by URL: the source fetch (messages name only what the user supplied) ---

@@ -20,6 +20,8 @@ export const limits = {
   maxVariantNameLength: 99,
   maxSigningKeys: 2,
   maxSigningKeyNameLength: 20,
+  /** Bytes of a JSON request body (PATCH, variants, config...): far above any valid one. */
+  maxJsonBodyBytes: 1024 * 1024,
   /** Multipart bookkeeping: how many non-file fields an upload form may carry, and their size. */
   maxFormFields: 200,
   maxFormFieldBytes: 16 * 1024,
@@ -34,6 +36,8 @@ export const limits = {
     perPageMin: 10,
     perPageMax: 10_000,
     perPageDefault: 1000,
+    /** Highest v1 `page`: keeps the row offset an exact integer that SQLite and PostgreSQL accept. */
+    pageMax: 1_000_000_000,
   },
   metaFilters: {
     maxFilters: 5,

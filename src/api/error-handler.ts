@@ -11,12 +11,13 @@ import { discardRequestBody } from './discard-request-body.js';
 import { validationError } from './validation-error.js';
 
 /** Fastify and @fastify/multipart error codes → our typed errors. */
-function fromFastifyError(err: FastifyError): ImagesError | undefined {
+function fromFastifyError(err: FastifyError, request: FastifyRequest): ImagesError | undefined {
   if (err.validation) return validationError(err.validation, err.validationContext);
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errors.unsupportedMediaType(`Unsupported Content-Type ${'"' + (err.message.match(/'(.*)'/)?.[1] ?? '') + '"'} for this endpoint`);
+      return errors.unsupportedMediaType(`Unsupported Content-Type "${request.headers['content-type'] ?? ''}" for this endpoint`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.jsonBodyTooLarge(limits.maxJsonBodyBytes);
     case 'FST_REQ_FILE_TOO_LARGE':
       return errors.fileTooLarge(limits.maxFileBytes);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -40,9 +41,9 @@ function fromFastifyError(err: FastifyError): ImagesError | undefined {
   return undefined;
 }
 
-export function toImagesError(err: unknown): ImagesError | undefined {
+export function toImagesError(err: unknown, request: FastifyRequest): ImagesError | undefined {
   if (err instanceof ImagesError) return err;
-  if (err && typeof err === 'object') return fromFastifyError(err as FastifyError);
+  if (err && typeof err === 'object') return fromFastifyError(err as FastifyError, request);
   return undefined;
 }
 
@@ -53,8 +54,12 @@ function worthDiscarding(request: FastifyRequest, err: ImagesError): boolean {
   return !Number.isFinite(declared) || declared <= limits.refusedBodyDiscardBytes;
 }
 
+/** The client hung up (or was cut off by the request timeout) while its body was still arriving. */
+const clientWentAway = (err: unknown, request: FastifyRequest): boolean =>
+  (err as { code?: string } | null)?.code === 'ECONNRESET' && request.raw.destroyed;
+
 export async function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const known = toImagesError(err);
+  const known = clientWentAway(err, request) ? errors.requestIncomplete() : toImagesError(err, request);
   if (!known) {
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).type('application/json').send(failure(errors.internal()));

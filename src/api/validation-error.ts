@@ -25,7 +25,9 @@ function requirement(first: FastifySchemaValidationError, all: FastifySchemaVali
 export function validationError(validation: FastifySchemaValidationError[], context: string | undefined): ImagesError {
   const first = validation[0]!;
   const path = fieldPath(first);
+  const what = requirement(first, validation);
+  // An empty path means the value as a whole is wrong (a JSON array where an object belongs).
+  if (!path.length) return errors.badRequest(`Invalid request ${context ?? 'input'}: ${what}`);
   const where = context ? `${context} ` : '';
-  const field = path.length ? path.join('.') : 'the request';
-  return errors.badRequest(`Invalid ${where}parameter: ${field} ${requirement(first, validation)}`, path.length ? { pointer: `/${path.join('/')}` } : {});
+  return errors.badRequest(`Invalid ${where}parameter: ${path.join('.')} ${what}`, { pointer: `/${path.join('/')}` });
 }

@@ -12,17 +12,23 @@ import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from './delivery-path.js';
 
 const API_PREFIX = '/client/v4/';
 
+/** imagedelivery.net's error body. */
+export const deliveryErrorText = (known: ImagesError): string => `ERROR ${known.code}: ${known.message}`;
+
+export function deliveryErrorHeaders(known: ImagesError): Record<string, string> {
+  return {
+    ...known.options.headers,
+    'cf-resized': `err=${known.code}`,
+    'cache-control': 'no-store',
+    'content-type': 'text/plain; charset=utf-8',
+  };
+}
+
 /** Answers a failed delivery; anything that is not a typed error becomes a bare 500, logged. */
 export function sendDeliveryError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const known = toImagesError(err) ?? errors.internal();
+  const known = toImagesError(err, request) ?? errors.internal();
   if (known.status >= 500) request.log.error({ err }, 'delivery failed');
-  void reply
-    .code(known.status)
-    .headers(known.options.headers ?? {})
-    .header('cf-resized', `err=${known.code}`)
-    .header('cache-control', 'no-store')
-    .type('text/plain; charset=utf-8')
-    .send(`ERROR ${known.code}: ${known.message}`);
+  void reply.code(known.status).headers(deliveryErrorHeaders(known)).send(deliveryErrorText(known));
 }
 
 /** Fastify's own routing failures on a delivery URL, as delivery errors. */

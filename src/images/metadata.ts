@@ -7,13 +7,27 @@ import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { JsonObject } from './model.js';
 
+/**
+ * Size of the value's JSON. Nesting deep enough to overflow JSON.stringify's recursion (thousands
+ * of levels, so thousands of bytes) is reported as Infinity: far over any limit, never a crash.
+ */
+function jsonByteLength(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value));
+  } catch (err) {
+    if (err instanceof RangeError) return Infinity;
+    throw err;
+  }
+}
+
 export function validateMetadata(value: unknown): JsonObject {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.badRequest('metadata must be a JSON object', { pointer: '/metadata' });
   }
-  const size = Buffer.byteLength(JSON.stringify(value));
+  const size = jsonByteLength(value);
   if (size > limits.maxMetadataBytes) {
-    throw errors.badRequest(`metadata is ${size} bytes of JSON; the limit is ${limits.maxMetadataBytes}`, { pointer: '/metadata' });
+    const what = size === Infinity ? 'nested too deeply to measure' : `${size} bytes of JSON`;
+    throw errors.badRequest(`metadata is ${what}; the limit is ${limits.maxMetadataBytes} bytes`, { pointer: '/metadata' });
   }
   return value as JsonObject;
 }

@@ -222,6 +222,24 @@ describe('fields', () => {
     await expectRefused([{ name: 'file', value: 'base64data' }], 415, 5455, /file part/);
   });
 
+  it('refuses a known field given twice instead of silently keeping one value', async () => {
+    await expectRefused([file(photo), { name: 'requireSignedURLs', value: 'true' }, { name: 'requireSignedURLs', value: 'false' }], 400, 5400, /"requireSignedURLs" is given more than once/);
+    await expectRefused([file(photo), { name: 'id', value: 'twice/a' }, { name: 'id', value: 'twice/b' }], 400, 5400, /"id" is given more than once/);
+    await expectRefused([{ name: 'metadata', value: '{"a":1}' }, file(photo), { name: 'metadata', value: '{"b":2}' }], 400, 5400, /"metadata" is given more than once/);
+    // Unknown fields are still ignored, repeated or not.
+    await expectAccepted([file(photo), { name: 'note', value: 'a' }, { name: 'note', value: 'b' }]);
+  });
+
+  it('names a file part that has no field name as such', async () => {
+    const { body } = multipartBody([file(photo)]);
+    const nameless = body.toString('latin1').replace('form-data; name="file"; filename', 'form-data; filename');
+    before = await snapshot();
+    const res = await pictor.api('/images/v1', { method: 'POST', body: Buffer.from(nameless, 'latin1'), headers: { 'content-type': 'multipart/form-data; boundary=pictor-test-boundary' } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toBe('Unexpected file in a part without a field name: send the image in the field "file"');
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('refuses a non-multipart body with 415/5415', async () => {
     before = await snapshot();
     const res = await pictor.api('/images/v1', { method: 'POST', body: JSON.stringify({ url: 'http://x' }), headers: { 'content-type': 'application/json' } });

@@ -1,12 +1,13 @@
 /** GET /images/v1 — deprecated page/per_page list (oldest first, drafts left out). */
 import { Type } from '@fastify/type-provider-typebox';
+import { limits } from '../../limits.js';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
 import { creatorFilter, PerPage } from './schemas.js';
 
 const ListV1Query = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: Type.Integer({ minimum: 1, maximum: limits.list.pageMax, default: 1 }),
   per_page: PerPage,
   creator: Type.Optional(Type.String()),
 });

@@ -10,7 +10,7 @@ const ListV2Query = Type.Object(
   {
     continuation_token: Type.Optional(Type.String({ maxLength: 32 })),
     per_page: PerPage,
-    sort_order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
+    sort_order: Type.Enum(['asc', 'desc'], { default: 'desc' }),
     creator: Type.Optional(Type.String()),
   },
   // meta.<field>[<op>] keys are open-ended; parseMetaFilters validates them.

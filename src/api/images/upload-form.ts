@@ -45,6 +45,8 @@ export function checkDeclaredLength(request: FastifyRequest): void {
   if (Number.isFinite(declared) && declared > limits.maxFileBytes + limits.formOverheadBytes) throw errors.fileTooLarge(limits.maxFileBytes);
 }
 
+const singleValuedFields = new Set(['url', 'id', 'creator', 'requireSignedURLs', 'metadata']);
+
 export interface UploadForm extends UploadInput {
   /** Fields other than the known ones, for routes that accept more (direct upload's `expiry`). */
   extra: Map<string, string>;
@@ -65,11 +67,13 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
       parts: limits.maxFormFields + 1,
     },
   });
+  const seen = new Set<string>();
   for await (const part of parts) {
     if (part.type === 'file') {
       if (part.fieldname !== 'file' || !options.allowFile) {
         part.file.resume();
-        throw errors.badRequest(`Unexpected file in field "${part.fieldname}": ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
+        const field = part.fieldname === undefined ? 'a part without a field name' : `field "${part.fieldname}"`;
+        throw errors.badRequest(`Unexpected file in ${field}: ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
       }
       // Read while the loop goes on rather than awaiting here: when the whole body arrived during
       // a slow auth hook, a part cut short has already failed before we could listen to it, and
@@ -85,6 +89,11 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
     if (path) {
       bracketFields.push({ path, value });
       continue;
+    }
+    if (singleValuedFields.has(part.fieldname)) {
+      // Two values for one setting (say requireSignedURLs=true then =false) would silently pick one.
+      if (seen.has(part.fieldname)) throw errors.badRequest(`Form field "${part.fieldname}" is given more than once`, { pointer: `/${part.fieldname}` });
+      seen.add(part.fieldname);
     }
     switch (part.fieldname) {
       case 'file':
