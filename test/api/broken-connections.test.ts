@@ -5,24 +5,17 @@
  * error for the client's fault, and nothing is stored.
  */
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loggerOptions } from '../../src/app.js';
 import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
+import { captureLogs } from '../helpers/log-capture.js';
 
-const logLines: string[] = [];
+const { lines: logLines, logger } = captureLogs();
 let pictor: TestPictor;
 let photo: Buffer;
 
 beforeAll(async () => {
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  pictor = await startPictor({ env: { PICTOR_REQUEST_TIMEOUT_MS: '1000' }, app: { logger: { ...loggerOptions('info'), stream } } });
+  pictor = await startPictor({ env: { PICTOR_REQUEST_TIMEOUT_MS: '1000' }, app: { logger } });
   photo = await images.jpeg(800, 600);
 });
 afterAll(async () => pictor?.close());

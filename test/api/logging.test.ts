@@ -1,21 +1,14 @@
 /** /healthz and structured request logs that never contain credentials. */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loggerOptions } from '../../src/app.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
+import { captureLogs } from '../helpers/log-capture.js';
 
-const lines: string[] = [];
+const { lines, logger } = captureLogs();
 let pictor: TestPictor;
 let userKey: string;
 
 beforeAll(async () => {
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  pictor = await startPictor({ app: { logger: { ...loggerOptions('info'), stream } } });
+  pictor = await startPictor({ app: { logger } });
   userKey = await pictor.services.accounts.createUser('logs@example.com', [pictor.accountId]);
 });
 afterAll(async () => pictor?.close());
