@@ -59,9 +59,10 @@ export const PICTOR_BUILD_DIR = path.dirname(MAIN);
 
 /**
  * Pictor as started by `npm start`, with `env` on top: `pictor` is the subject (its defaults,
- * one worker process per core); a variant may pin other settings for a side-by-side row.
+ * one worker process per core); a variant may pin other settings for a side-by-side row, or pass
+ * flags to node itself (`nodeArgs`, e.g. the profiler's, which NODE_OPTIONS does not allow).
  */
-export function pictorSystem({ id, label, role, env: fixedEnv = {} }) {
+export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [] }) {
   let server = null;
   return {
   id,
@@ -94,7 +95,7 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {} }) {
     };
     let handle;
     try {
-      handle = await startServer({ name: 'pictor', command: process.execPath, args: [MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
+      handle = await startServer({ name: 'pictor', command: process.execPath, args: [...nodeArgs, MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
       server = { handle, baseUrl, dataDir, images: {} };
       await api(baseUrl, 'PATCH', '/images/v1/config', JSON.stringify({ flexible_variants: true }), { 'Content-Type': 'application/json' });
       for (const source of sourcesOf(scenario)) server.images[source] = await uploadImage(baseUrl, corpusFile(source));
