@@ -71,7 +71,7 @@ const lines = [
   '| --- | ---: |',
   ...threads.map((t) => `| ${t.name} | ${t.cores.toFixed(2)} |`),
   '',
-  `## Main thread by area (${summary.windowMs.toFixed(0)} ms of samples)`,
+  `## Main thread by area (${summary.windowMs.toFixed(0)} ms of samples${summary.missedMs > 0 ? `; the sampler stalled for ${summary.missedMs.toFixed(0)} ms, not counted` : ''})`,
   '',
   '| area | share |',
   '| --- | ---: |',

@@ -13,6 +13,11 @@ export function areaOf(callFrame) {
   return 'other';
 }
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+}
+
 function where(callFrame, repoDir) {
   const file = callFrame.url.replace(`file://${repoDir}/`, '').replace(/^file:\/\//, '');
   return file ? `${file}:${callFrame.lineNumber + 1}` : '';
@@ -24,15 +29,22 @@ function where(callFrame, repoDir) {
  */
 export function summarizeCpuProfile(profile, { fromUs = -Infinity, toUs = Infinity, repoDir }) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  // A sample stands for the time since the previous one, but when the sampler stalls (it does
+  // under some loads) one sample would swallow seconds: cap it at ten sampling intervals and
+  // report the rest as missed.
+  const maxWeight = 10 * median(profile.timeDeltas.filter((d) => d > 0));
   const selfUs = new Map();
   let at = profile.startTime;
   let windowUs = 0;
+  let missedUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
     if (at < fromUs || at > toUs) continue;
-    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + delta);
-    windowUs += delta;
+    const weight = Math.min(delta, maxWeight);
+    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + weight);
+    windowUs += weight;
+    missedUs += delta - weight;
   }
   const functions = new Map();
   const areas = new Map();
@@ -48,6 +60,7 @@ export function summarizeCpuProfile(profile, { fromUs = -Infinity, toUs = Infini
   const share = (us) => (windowUs > 0 ? us / windowUs : 0);
   return {
     windowMs: windowUs / 1000,
+    missedMs: missedUs / 1000,
     areas: [...areas].map(([area, us]) => ({ area, share: share(us) })).sort((a, b) => b.share - a.share),
     functions: [...functions.values()].map((f) => ({ ...f, share: share(f.us) })).sort((a, b) => b.us - a.us),
   };

@@ -39,6 +39,14 @@ test('only samples inside the window count', () => {
   assert.deepEqual(summary.areas.map((a) => [a.area, a.share]), [['fastify', 0.5], ['(idle)', 0.5]]);
 });
 
+test('a stalled sampler does not hand its gap to one function', () => {
+  const stalled = { ...profile, samples: [2, 2, 2, 3], timeDeltas: [10, 10, 10, 5000] };
+  const summary = summarizeCpuProfile(stalled, { repoDir: REPO });
+  assert.equal(summary.missedMs, (5000 - 100) / 1000);
+  // fastify's sample weighs 10 intervals (100 µs), Pictor's three 30 µs: 100/130 and 30/130.
+  assert.deepEqual(summary.areas.map((a) => [a.area, a.share.toFixed(3)]), [['fastify', '0.769'], ['Pictor', '0.231']]);
+});
+
 test('areas: Node internals, scoped packages, native code', () => {
   assert.equal(areaOf(frame('emit', 'node:events')), 'Node internals');
   assert.equal(areaOf(frame('x', `file://${REPO}/node_modules/@fastify/multipart/index.js`)), '@fastify/multipart');
