@@ -208,7 +208,10 @@ export class DeliveryService {
       'content-type': rendition.contentType,
       etag: rendition.etag,
       'cache-control': this.cacheControl(resolved),
+      // Images are meant to be embedded anywhere: readable by canvases (CORS), shown in
+      // cross-origin-isolated pages (COEP require-corp blocks a no-cors <img> without CORP).
       'access-control-allow-origin': '*',
+      'cross-origin-resource-policy': 'cross-origin',
       'x-content-type-options': 'nosniff',
     };
     const vary: string[] = [];
