@@ -212,6 +212,8 @@ export class DeliveryService {
       // cross-origin-isolated pages (COEP require-corp blocks a no-cors <img> without CORP).
       'access-control-allow-origin': '*',
       'cross-origin-resource-policy': 'cross-origin',
+      // Lets pages on other origins measure image loads (Resource Timing sizes, LCP timings).
+      'timing-allow-origin': '*',
       'x-content-type-options': 'nosniff',
     };
     const vary: string[] = [];

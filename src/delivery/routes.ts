@@ -20,6 +20,9 @@ export function deliveryErrorHeaders(known: ImagesError): Record<string, string>
     ...known.options.headers,
     'cf-resized': `err=${known.code}`,
     'cache-control': 'no-store',
+    // Scripts on other origins that fetch images can tell a 404 from a 429 and when to retry.
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': 'Cf-Resized, Retry-After',
     'content-type': 'text/plain; charset=utf-8',
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Delivered images in a real browser (Debian's Chromium via playwright-core), embedded by a page
  * on another origin the ways sites do: <picture>/srcset with format=auto, a canvas that reads the
- * pixels (crossorigin), and a cross-origin-isolated page (COEP require-corp).
+ * pixels (crossorigin), a cross-origin-isolated page (COEP require-corp), a script that fetches
+ * images and needs their errors, and performance monitoring that needs their timings.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +75,22 @@ describe.skipIf(skipBrowserSuite)('delivered images in browser pages', () => {
     });
     expect(await tab.evaluate('crossOriginIsolated')).toBe(true);
     expect((await closing(tab, shown)).photo?.width).toBe(120);
+  });
+
+  it('a script fetching from another origin can read a delivery error and its Cf-Resized header', async () => {
+    const { tab } = await show('<!doctype html><title>fetch</title>');
+    const missing = pictor.origin + deliveryPath(pictor, 'no-such-image', 'public');
+    const result = await tab.evaluate(async (target) => {
+      const res = await fetch(target);
+      return { status: res.status, text: await res.text(), resized: res.headers.get('cf-resized') };
+    }, missing);
+    expect(await closing(tab, result)).toMatchObject({ status: 404, text: expect.stringMatching(/^ERROR 9431: /), resized: 'err=9431' });
+  });
+
+  it('Resource Timing reports sizes of images from another origin (Timing-Allow-Origin)', async () => {
+    const src = url('w=90');
+    const { tab } = await show(`<!doctype html><img id="photo" src="${src}">`);
+    const size = await tab.evaluate(`performance.getEntriesByName(${JSON.stringify(src)})[0]?.encodedBodySize`);
+    expect(await closing(tab, size)).toBeGreaterThan(0);
   });
 });
