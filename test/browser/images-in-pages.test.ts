@@ -93,4 +93,10 @@ describe.skipIf(skipBrowserSuite)('delivered images in browser pages', () => {
     const size = await tab.evaluate(`performance.getEntriesByName(${JSON.stringify(src)})[0]?.encodedBodySize`);
     expect(await closing(tab, size)).toBeGreaterThan(0);
   });
+
+  it('a fetch() that adds its own headers passes the CORS preflight', async () => {
+    const { tab } = await show('<!doctype html><title>fetch</title>');
+    const status = await tab.evaluate(async (target) => (await fetch(target, { headers: { 'cache-control': 'no-cache', 'x-app': 'gallery' } })).status, url('w=70'));
+    expect(await closing(tab, status)).toBe(200);
+  });
 });
