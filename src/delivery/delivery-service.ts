@@ -21,6 +21,7 @@ import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
 import type { MemoryLru } from '../cache/memory-lru.js';
+import { connectionHintHeaders, widthHintHeaders } from './client-hint-headers.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
 import type { DeliveryPath } from './delivery-path.js';
 import type { PurgeGenerations } from './purge-generations.js';
@@ -66,7 +67,9 @@ interface Resolved {
 const variantName = /^[A-Za-z0-9]+$/;
 const STALE_WHILE_REVALIDATE = 7200;
 const MAX_ATTEMPTS = 5;
-const HINT_HEADERS = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
+/** Hints a page should delegate for width=auto / slow-connection-quality (legacy names are not requested). */
+const WIDTH_HINTS_TO_REQUEST = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
+const CONNECTION_HINTS_TO_REQUEST = 'RTT, Downlink, ECT';
 
 export class DeliveryService {
   private readonly specs = new SpecMemo();
@@ -205,15 +208,26 @@ export class DeliveryService {
       'content-type': rendition.contentType,
       etag: rendition.etag,
       'cache-control': this.cacheControl(resolved),
+      // Images are meant to be embedded anywhere: readable by canvases (CORS), shown in
+      // cross-origin-isolated pages (COEP require-corp blocks a no-cors <img> without CORP).
       'access-control-allow-origin': '*',
+      'cross-origin-resource-policy': 'cross-origin',
+      // Lets pages on other origins measure image loads (Resource Timing sizes, LCP timings).
+      'timing-allow-origin': '*',
       'x-content-type-options': 'nosniff',
     };
     const vary: string[] = [];
     if (rendition.varyAccept) vary.push('Accept');
+    const acceptCh: string[] = [];
     if (resolved.spec.width === 'auto') {
-      vary.push(HINT_HEADERS);
-      headers['accept-ch'] = HINT_HEADERS;
+      vary.push(...widthHintHeaders);
+      acceptCh.push(WIDTH_HINTS_TO_REQUEST);
     }
+    if (resolved.spec.slowConnectionQuality !== undefined) {
+      vary.push(...connectionHintHeaders);
+      acceptCh.push(CONNECTION_HINTS_TO_REQUEST);
+    }
+    if (acceptCh.length) headers['accept-ch'] = acceptCh.join(', ');
     if (vary.length) headers.vary = vary.join(', ');
     // Sanitised already; this stops any script that slipped through if the SVG is opened directly.
     if (rendition.contentType === 'image/svg+xml') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";

@@ -20,6 +20,9 @@ export function deliveryErrorHeaders(known: ImagesError): Record<string, string>
     ...known.options.headers,
     'cf-resized': `err=${known.code}`,
     'cache-control': 'no-store',
+    // Scripts on other origins that fetch images can tell a 404 from a 429 and when to retry.
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': 'Cf-Resized, Retry-After',
     'content-type': 'text/plain; charset=utf-8',
   };
 }
@@ -38,6 +41,11 @@ export function unroutableDeliveryUrl(err: { code: string }): ImagesError {
 
 export const isApiPath = (url: string): boolean => url.startsWith(API_PREFIX);
 
+/** A mistyped API path reaches the delivery wildcard routes: answer it as the API would. */
+function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {
+  return reply.code(404).type('application/json').send({ result: null, success: false, errors: [{ code: 7003, message: `No route for the URI: ${rawPath}` }], messages: [] });
+}
+
 export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
   void app.register(async (scope) => {
     scope.setErrorHandler(sendDeliveryError);
@@ -47,10 +55,7 @@ export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
       const queryAt = request.url.indexOf('?');
       const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
       const rawQuery = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
-      // A mistyped API path reaches this wildcard route: answer it as the API would.
-      if (isApiPath(rawPath)) {
-        return reply.code(404).type('application/json').send({ result: null, success: false, errors: [{ code: 7003, message: `No route for the URI: ${rawPath}` }], messages: [] });
-      }
+      if (isApiPath(rawPath)) return answerMistypedApiPath(rawPath, reply);
       const response = await services.delivery.deliver({
         path: parseDeliveryPath(rawPath),
         query: new URLSearchParams(rawQuery),
@@ -62,7 +67,20 @@ export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
       return response.body === undefined ? reply.send() : reply.send(response.body);
     };
 
-    scope.get(`${CUSTOM_DOMAIN_PREFIX}/*`, handler);
-    scope.get('/:hash/*', handler);
+    // CORS preflight: a fetch() of an image that adds its own headers (Cache-Control, an app's
+    // header) asks first; images carry no credentials, so any header is allowed.
+    const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
+      const rawPath = request.url.split('?')[0]!;
+      if (isApiPath(rawPath)) return answerMistypedApiPath(rawPath, reply);
+      return reply
+        .code(204)
+        .headers({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': '*', 'access-control-max-age': '86400' })
+        .send();
+    };
+
+    for (const route of [`${CUSTOM_DOMAIN_PREFIX}/*`, '/:hash/*']) {
+      scope.get(route, handler);
+      scope.options(route, preflight);
+    }
   });
 }

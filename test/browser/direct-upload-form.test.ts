@@ -6,16 +6,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, skipBrowserSuite } from '../helpers/browser.js';
 import * as images from '../helpers/images.js';
 import { startPictor, tempDir, type TestPictor } from '../helpers/pictor.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available) console.warn(`[browser tests] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-
-describe.skipIf(!available && process.env.PICTOR_REQUIRE_SERVICES !== '1')('direct upload from a browser', () => {
+describe.skipIf(skipBrowserSuite)('direct upload from a browser', () => {
   let pictor: TestPictor;
   let browser: Browser;
   let page: http.Server;
@@ -31,10 +28,7 @@ describe.skipIf(!available && process.env.PICTOR_REQUIRE_SERVICES !== '1')('dire
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
     // "localhost" rather than 127.0.0.1: a different origin from Pictor's.
     pageOrigin = `http://localhost:${(page.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -47,6 +47,41 @@ describe('rendition keys', () => {
   });
 });
 
+describe('Vary', () => {
+  const varyNames = (res: Response) => (res.headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+
+  // Every request header that changes the bytes must be in Vary, or a shared cache keying on Vary
+  // hands one client's rendition to another (a mobile width to a desktop, low quality to everyone).
+  it.each([
+    ['width=auto', 'sec-ch-width', '300'],
+    ['width=auto', 'width', '300'],
+    ['width=auto', 'sec-ch-viewport-width', '300'],
+    ['width=auto', 'viewport-width', '300'],
+    ['width=auto', 'sec-ch-ua-mobile', '?1'],
+    ['w=300,scq=5', 'save-data', 'on'],
+    ['w=300,scq=5', 'ect', '2g'],
+    ['w=300,scq=5', 'rtt', '300'],
+    ['w=300,scq=5', 'downlink', '1'],
+  ])('%s: a response changed by %s names it in Vary', async (options, header, value) => {
+    const path = deliveryPath(pictor, photo, options);
+    const plain = await deliver(pictor, path);
+    const hinted = await deliver(pictor, path, { headers: { [header]: value } });
+    expect(hinted.res.headers.get('etag')).not.toBe(plain.res.headers.get('etag'));
+    expect(varyNames(hinted.res)).toContain(header);
+    expect(varyNames(plain.res)).toContain(header);
+  });
+
+  it('width=auto with a DPR hint names DPR in Vary', async () => {
+    const path = deliveryPath(pictor, photo, 'width=auto');
+    const oneX = await deliver(pictor, path, { headers: { 'viewport-width': '300' } });
+    for (const dpr of ['sec-ch-dpr', 'dpr']) {
+      const twoX = await deliver(pictor, path, { headers: { 'viewport-width': '300', [dpr]: '3' } });
+      expect(twoX.res.headers.get('etag')).not.toBe(oneX.res.headers.get('etag'));
+      expect(varyNames(twoX.res)).toContain(dpr);
+    }
+  });
+});
+
 describe('disk tier', () => {
   it('serves repeats from disk, and a purge reaches it', async () => {
     const path = deliveryPath(pictor, photo, 'w=200');
