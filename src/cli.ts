@@ -1,5 +1,6 @@
 /** The command line: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
 import { parseArgs } from 'node:util';
+import { failureMessage } from './cli/failure-message.js';
 import { UsageError } from './cli/usage-error.js';
 import { configTable, isConfigError, loadConfig } from './config.js';
 
@@ -17,6 +18,9 @@ const usage = `Usage:
   pictor migrate-storage --to-database <postgres://…> --to-blobs <s3://…>
                                                    copy this installation into other stores (resumable)
   pictor config                                    print every setting with its default`;
+
+/** Set once the configuration is read: failures print their stack only when debugging. */
+let showStacks = false;
 
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -42,6 +46,7 @@ async function run(argv: string[]): Promise<void> {
   if (values.help) return void console.log(usage);
   if (command === 'config') return void console.log(configTable());
   const config = loadConfig();
+  showStacks = config.logLevel === 'debug' || config.logLevel === 'trace';
   const need = (name: 'account' | 'email') => {
     const value = values[name];
     if (!value) throw new UsageError(`--${name} is required`);
@@ -78,6 +83,7 @@ run(process.argv.slice(2)).catch((err: unknown) => {
     console.error(`pictor: ${(err as Error).message}\n\n${usage}`);
     process.exit(2);
   }
-  console.error(err);
+  console.error(`pictor: ${failureMessage(err)}`);
+  if (showStacks) console.error(err);
   process.exit(1);
 });

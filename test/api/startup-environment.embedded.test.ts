@@ -1,0 +1,64 @@
+/**
+ * What an operator sees when the environment is wrong at start: one readable line and a non-zero
+ * exit, never a stack trace.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/pictor.js';
+import { runPictor } from '../helpers/process.js';
+
+const dataDir = tempDir('pictor-startup-env-');
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+const serveEnv = (env: Record<string, string>) => ({ HOST: '127.0.0.1', PORT: '0', PICTOR_WORKERS: '1', PICTOR_DATA_DIR: path.join(dataDir, 'fresh'), ...env });
+
+async function occupiedPort(): Promise<{ port: number; close: () => void }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
+function expectOneLineFailure(result: { code: number | null; stderr: string }, message: RegExp) {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('a bad environment at start', () => {
+  it('a port in use is named in one line, with one process or several workers', async () => {
+    const taken = await occupiedPort();
+    try {
+      for (const workers of ['1', '2']) {
+        const result = await runPictor(serveEnv({ PORT: String(taken.port), PICTOR_WORKERS: workers }), ['serve']);
+        expectOneLineFailure(result, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${taken.port}: the port is in use`));
+      }
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('an unknown HOST, a data dir that is a file and an unreachable database each get one line', async () => {
+    const file = path.join(dataDir, 'not-a-directory');
+    fs.writeFileSync(file, 'x');
+    expectOneLineFailure(await runPictor(serveEnv({ HOST: 'no-such-host.invalid' }), ['serve']), /cannot resolve host name "no-such-host\.invalid"/);
+    expectOneLineFailure(await runPictor(serveEnv({ PICTOR_DATA_DIR: file }), ['serve']), /cannot create the directory .*not-a-directory: a file is in the way/);
+    expectOneLineFailure(
+      await runPictor(serveEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pictor' }), ['serve']),
+      /cannot connect to PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/pictor/,
+    );
+  });
+
+  it('refuses settings that would lose data or print broken URLs', async () => {
+    for (const [env, message] of [
+      [{ DATABASE_URL: 'sqlite:' }, /DATABASE_URL sqlite: needs a file path/],
+      [{ BLOB_STORE_URL: 'file:' }, /BLOB_STORE_URL file: needs a directory/],
+      [{ PICTOR_DELIVERY_URL: 'https://images example.com' }, /PICTOR_DELIVERY_URL must be an http\(s\) URL/],
+    ] as const) {
+      const result = await runPictor(serveEnv(env), ['serve']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+});
