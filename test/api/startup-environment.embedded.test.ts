@@ -1,13 +1,14 @@
 /**
  * What an operator sees when the environment is wrong at start: one readable line and a non-zero
- * exit, never a stack trace.
+ * exit, never a stack trace; and a second server on the same embedded data dir is refused, since it
+ * would never hear the first one's purges (it would serve images deleted or made private there).
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/pictor.js';
-import { runPictor } from '../helpers/process.js';
+import { runPictor, spawnPictor } from '../helpers/process.js';
 
 const dataDir = tempDir('pictor-startup-env-');
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -60,5 +61,25 @@ describe('a bad environment at start', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(message);
     }
+  });
+});
+
+describe('one server per embedded data dir', () => {
+  it('refuses a second server, and lets one start once the first is gone, even killed', async () => {
+    const shared = serveEnv({ PICTOR_DATA_DIR: path.join(dataDir, 'shared') });
+    const first = await spawnPictor(shared);
+    try {
+      for (const workers of ['1', '2']) {
+        const second = await runPictor({ ...shared, PICTOR_WORKERS: workers }, ['serve']);
+        expectOneLineFailure(second, /another Pictor server is already serving .*pictor\.db/);
+      }
+      // The admin commands still work beside it.
+      expect((await runPictor(shared, ['accounts', 'create'])).code).toBe(0);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+    }
+    const third = await spawnPictor(shared);
+    await third.stop();
   });
 });
