@@ -19,6 +19,9 @@ const usage = `Usage:
                                                    copy this installation into other stores (resumable)
   pictor config                                    print every setting with its default`;
 
+/** Delivery accepts an `exp` of at most 12 digits; a longer one would sign a URL that never works. */
+const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
+
 /** Set once the configuration is read: failures print their stack only when debugging. */
 let showStacks = false;
 
@@ -71,7 +74,9 @@ async function run(argv: string[]): Promise<void> {
     default:
       if (positionals[0] === 'sign') {
         const expiresIn = values['no-expiry'] ? null : Number(values['expires-in'] ?? 3600);
-        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1)) throw new UsageError('--expires-in must be a positive number of seconds');
+        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN_SECONDS)) {
+          throw new UsageError(`--expires-in must be a number of seconds from 1 to ${MAX_EXPIRES_IN_SECONDS} (100 years); --no-expiry for none`);
+        }
         return (await import('./cli/sign.js')).signCommand(config, positionals[1], { expiresIn, key: values.key });
       }
       throw new UsageError(`unknown command "${command}"`);
