@@ -33,7 +33,10 @@ export async function createTokenCommand(config: Config, options: { account: str
 
 export async function createUserCommand(config: Config, options: { email: string; account: string }): Promise<void> {
   await withServices(config, async ({ accounts }) => {
+    // The address is what clients send as X-Auth-Email; a typo would make a key nobody can use.
+    if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new UsageError(`--email must be an email address, got "${options.email}"`);
     if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
+    if (await accounts.userExists(options.email)) throw new UsageError(`a user with email ${options.email} already exists`);
     const key = await accounts.createUser(options.email, [options.account]);
     console.log(`Global API key for ${options.email} (use with X-Auth-Email + X-Auth-Key; shown once):\n${key}`);
   });
