@@ -183,7 +183,7 @@ const settings: Setting<keyof Config>[] = [
     defaultText: 'derived',
     parse: (raw) => {
       const url = optional(raw);
-      if (url !== undefined && !/^rediss?:\/\/[^/?#]/.test(url)) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+      if (url !== undefined && (!/^rediss?:\/\/[^/?#]/.test(url) || !URL.canParse(url))) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
       return url;
     } },
   { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process). Cache sizes and transform slots are for the machine and split between them.', defaultText: 'number of cores',

@@ -51,11 +51,19 @@ describe('a bad environment at start', () => {
     );
   });
 
+  it('an unreachable S3 endpoint is one line, without the AWS SDK Node-version warning', async () => {
+    const blobs = 's3://pictor-test?endpoint=http://127.0.0.1:1&region=us-east-1&accessKeyId=a&secretAccessKey=b';
+    const result = await runPictor(serveEnv({ BLOB_STORE_URL: blobs }), ['serve']);
+    expectOneLineFailure(result, /cannot open S3 bucket "pictor-test" at http:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('refuses settings that would lose data or print broken URLs', async () => {
     for (const [env, message] of [
       [{ DATABASE_URL: 'sqlite:' }, /DATABASE_URL sqlite: needs a file path/],
       [{ BLOB_STORE_URL: 'file:' }, /BLOB_STORE_URL file: needs a directory/],
       [{ PICTOR_DELIVERY_URL: 'https://images example.com' }, /PICTOR_DELIVERY_URL must be an http\(s\) URL/],
+      [{ PURGE_BUS_URL: 'redis://127.0.0.1:not-a-port' }, /PURGE_BUS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     ] as const) {
       const result = await runPictor(serveEnv(env), ['serve']);
       expect(result.code).toBe(2);
