@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { openSqliteFile } from '../storage/database.js';
 
 /** Held for the life of the process; kept referenced so it is never garbage-collected. */
 let held: import('better-sqlite3').Database | undefined;
@@ -22,7 +23,7 @@ export async function holdServingLock(config: Pick<Config, 'databaseUrl' | 'purg
   const lockFile = `${path.resolve(databaseFile)}.serve-lock`;
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const lock = new BetterSqlite3(lockFile, { timeout: 0 });
+  const lock = openSqliteFile(BetterSqlite3, lockFile, { timeout: 0 });
   try {
     // Nothing is ever written: no journal file needs to sit beside the lock.
     lock.pragma('journal_mode = MEMORY');

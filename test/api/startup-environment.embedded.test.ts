@@ -40,11 +40,18 @@ describe('a bad environment at start', () => {
     }
   });
 
-  it('an unknown HOST, a data dir that is a file and an unreachable database each get one line', async () => {
+  it('an unknown HOST, a data dir that is a file, a database that cannot be opened or reached: one line each', async () => {
     const file = path.join(dataDir, 'not-a-directory');
     fs.writeFileSync(file, 'x');
     expectOneLineFailure(await runPictor(serveEnv({ HOST: 'no-such-host.invalid' }), ['serve']), /cannot resolve host name "no-such-host\.invalid"/);
     expectOneLineFailure(await runPictor(serveEnv({ PICTOR_DATA_DIR: file }), ['serve']), /cannot create the directory .*not-a-directory: a file is in the way/);
+    // SQLite alone says "unable to open database file", without saying which.
+    const directory = path.join(dataDir, 'a-directory');
+    fs.mkdirSync(directory);
+    expectOneLineFailure(
+      await runPictor(serveEnv({ DATABASE_URL: `sqlite:${directory}` }), ['serve']),
+      /cannot open the SQLite database .*a-directory: unable to open database file/,
+    );
     expectOneLineFailure(
       await runPictor(serveEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pictor' }), ['serve']),
       /cannot connect to PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/pictor/,
