@@ -69,6 +69,20 @@ describe('admin CLI', () => {
     }
   });
 
+  it('does not leave an empty installation where no data dir was meant', () => {
+    const elsewhere = tempDir('pictor-not-the-data-dir-');
+    try {
+      for (const args of [['tokens', 'create', '--account', '0'.repeat(32)], ['sign', 'http://127.0.0.1/AAAAAAAAAAAAAAAAAAAAAA/id/public']]) {
+        const result = spawnSync(process.execPath, [mainScript, ...args], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });
+        expect(result.status).toBe(2);
+        expect(String(result.stderr)).toMatch(/no Pictor database at .*data\/pictor\.db; set PICTOR_DATA_DIR/);
+      }
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('explains bad usage with exit code 2', () => {
     let status = 0;
     let stderr = '';
