@@ -11,6 +11,7 @@ import { tempDir } from '../helpers/pictor.js';
 import { runPictor, spawnPictor } from '../helpers/process.js';
 
 const dataDir = tempDir('pictor-startup-env-');
+const redisUrl = process.env.TEST_REDIS_URL || undefined;
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 const serveEnv = (env: Record<string, string>) => ({ HOST: '127.0.0.1', PORT: '0', PICTOR_WORKERS: '1', PICTOR_DATA_DIR: path.join(dataDir, 'fresh'), ...env });
@@ -96,5 +97,22 @@ describe('one server per embedded data dir', () => {
     }
     const third = await spawnPictor(shared);
     await third.stop();
+  });
+
+  it.skipIf(!redisUrl)('lets servers sharing a Redis purge bus run together, but not beside one without it', async () => {
+    const shared = serveEnv({ PICTOR_DATA_DIR: path.join(dataDir, 'bus'), PURGE_BUS_URL: `${redisUrl}?channel=pictor-test:${process.pid}:purge` });
+    const [first, second] = [await spawnPictor(shared), await spawnPictor(shared)];
+    try {
+      const alone = await runPictor({ ...shared, PURGE_BUS_URL: '' }, ['serve']);
+      expectOneLineFailure(alone, /another Pictor server is already serving/);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    const alone = await spawnPictor({ ...shared, PURGE_BUS_URL: '' });
+    try {
+      expectOneLineFailure(await runPictor(shared, ['serve']), /already serving .*pictor\.db without PURGE_BUS_URL/);
+    } finally {
+      await alone.stop();
+    }
   });
 });
