@@ -80,6 +80,17 @@ describe('a bad environment at start', () => {
   });
 });
 
+describe('the banner', () => {
+  it('asks for PICTOR_DELIVERY_URL when HOST is every interface, since variants URLs would name 0.0.0.0', async () => {
+    const server = await spawnPictor(serveEnv({ HOST: '0.0.0.0', PICTOR_DATA_DIR: path.join(dataDir, 'wildcard') }));
+    await server.stop();
+    expect(server.output()).toMatch(/HOST=0\.0\.0\.0 is not an address clients can use: set PICTOR_DELIVERY_URL/);
+    const configured = await spawnPictor(serveEnv({ HOST: '0.0.0.0', PICTOR_DATA_DIR: path.join(dataDir, 'wildcard'), PICTOR_DELIVERY_URL: 'https://images.example.com' }));
+    await configured.stop();
+    expect(configured.output()).not.toMatch(/PICTOR_DELIVERY_URL/);
+  });
+});
+
 describe('one server per embedded data dir', () => {
   it('refuses a second server, and lets one start once the first is gone, even killed', async () => {
     const shared = serveEnv({ PICTOR_DATA_DIR: path.join(dataDir, 'shared') });
