@@ -186,7 +186,7 @@ const settings: Setting<keyof Config>[] = [
       if (url !== undefined && (!/^rediss?:\/\/[^/?#]/.test(url) || !URL.canParse(url))) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
       return url;
     } },
-  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process). Cache sizes and transform slots are for the machine and split between them.', defaultText: 'number of cores',
+  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process). Cache sizes and transform slots are for the machine and split between them (each worker runs at least one transform).', defaultText: 'number of cores',
     parse: int('PICTOR_WORKERS', cores, 1, 256) },
   { key: 'cacheMemoryBytes', env: 'PICTOR_CACHE_MEMORY_MB', doc: 'In-memory rendition cache size, MiB.', defaultText: '`256`',
     parse: mebibytes('PICTOR_CACHE_MEMORY_MB', 256) },
