@@ -1,5 +1,6 @@
 /** The command line: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
 import { parseArgs } from 'node:util';
+import { failureMessage } from './cli/failure-message.js';
 import { UsageError } from './cli/usage-error.js';
 import { configTable, isConfigError, loadConfig } from './config.js';
 
@@ -17,6 +18,12 @@ const usage = `Usage:
   pictor migrate-storage --to-database <postgres://…> --to-blobs <s3://…>
                                                    copy this installation into other stores (resumable)
   pictor config                                    print every setting with its default`;
+
+/** Delivery accepts an `exp` of at most 12 digits; a longer one would sign a URL that never works. */
+const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
+
+/** Set once the configuration is read: failures print their stack only when debugging. */
+let showStacks = false;
 
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -42,6 +49,7 @@ async function run(argv: string[]): Promise<void> {
   if (values.help) return void console.log(usage);
   if (command === 'config') return void console.log(configTable());
   const config = loadConfig();
+  showStacks = config.logLevel === 'debug' || config.logLevel === 'trace';
   const need = (name: 'account' | 'email') => {
     const value = values[name];
     if (!value) throw new UsageError(`--${name} is required`);
@@ -66,7 +74,9 @@ async function run(argv: string[]): Promise<void> {
     default:
       if (positionals[0] === 'sign') {
         const expiresIn = values['no-expiry'] ? null : Number(values['expires-in'] ?? 3600);
-        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1)) throw new UsageError('--expires-in must be a positive number of seconds');
+        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN_SECONDS)) {
+          throw new UsageError(`--expires-in must be a number of seconds from 1 to ${MAX_EXPIRES_IN_SECONDS} (100 years); --no-expiry for none`);
+        }
         return (await import('./cli/sign.js')).signCommand(config, positionals[1], { expiresIn, key: values.key });
       }
       throw new UsageError(`unknown command "${command}"`);
@@ -78,6 +88,7 @@ run(process.argv.slice(2)).catch((err: unknown) => {
     console.error(`pictor: ${(err as Error).message}\n\n${usage}`);
     process.exit(2);
   }
-  console.error(err);
+  console.error(`pictor: ${failureMessage(err)}`);
+  if (showStacks) console.error(err);
   process.exit(1);
 });

@@ -100,6 +100,8 @@ const settings: Setting<keyof Config>[] = [
       if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {
         throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
       }
+      // SQLite takes an empty name as a temporary database, deleted on exit: every row would be lost.
+      if (url === 'sqlite:') throw new ConfigError('DATABASE_URL sqlite: needs a file path, as in sqlite:/var/lib/pictor/pictor.db');
       return url;
     },
   },
@@ -111,6 +113,7 @@ const settings: Setting<keyof Config>[] = [
       if (!/^(file:|s3:\/\/)/.test(url)) {
         throw new ConfigError(`BLOB_STORE_URL must start with file: or s3://, got "${url}"`);
       }
+      if (url === 'file:') throw new ConfigError('BLOB_STORE_URL file: needs a directory, as in file:/var/lib/pictor/blobs');
       return url;
     },
   },
@@ -122,7 +125,7 @@ const settings: Setting<keyof Config>[] = [
     parse: (raw) => {
       const url = optional(raw);
       if (url === undefined) return undefined;
-      if (!/^https?:\/\/[^/]+/.test(url)) throw new ConfigError(`PICTOR_DELIVERY_URL must be an http(s) URL, got "${url}"`);
+      if (!/^https?:\/\/[^/]+/.test(url) || !URL.canParse(url)) throw new ConfigError(`PICTOR_DELIVERY_URL must be an http(s) URL, got "${url}"`);
       return url.replace(/\/+$/, '');
     },
   },
@@ -180,10 +183,10 @@ const settings: Setting<keyof Config>[] = [
     defaultText: 'derived',
     parse: (raw) => {
       const url = optional(raw);
-      if (url !== undefined && !/^rediss?:\/\/[^/?#]/.test(url)) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
+      if (url !== undefined && (!/^rediss?:\/\/[^/?#]/.test(url) || !URL.canParse(url))) throw new ConfigError(`PURGE_BUS_URL must be a redis:// or rediss:// URL, got "${url}"`);
       return url;
     } },
-  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process). Cache sizes and transform slots are for the machine and split between them.', defaultText: 'number of cores',
+  { key: 'workers', env: 'PICTOR_WORKERS', doc: 'Worker processes sharing the port (1: no cluster, one process). Cache sizes and transform slots are for the machine and split between them (each worker runs at least one transform).', defaultText: 'number of cores',
     parse: int('PICTOR_WORKERS', cores, 1, 256) },
   { key: 'cacheMemoryBytes', env: 'PICTOR_CACHE_MEMORY_MB', doc: 'In-memory rendition cache size, MiB.', defaultText: '`256`',
     parse: mebibytes('PICTOR_CACHE_MEMORY_MB', 256) },

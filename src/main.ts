@@ -10,4 +10,9 @@ if (process.env.UV_THREADPOOL_SIZE === undefined) {
   process.env.UV_THREADPOOL_SIZE = String(Math.min(1024, transforms + 4));
 }
 
+// The AWS SDK warns on every start under Node 20 that its releases after January 2027 will need
+// Node 22. Pictor pins an exact SDK version (see package.json), so the warning never applies and
+// would only bury the banner or the one-line error an operator reads.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 await import('./cli.js');

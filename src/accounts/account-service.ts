@@ -100,6 +100,10 @@ export class AccountService {
     return key;
   }
 
+  async userExists(email: string): Promise<boolean> {
+    return (await this.accounts.findUserByEmail(email)) !== undefined;
+  }
+
   /** Makes sure the user exists with this key and is a member of the account. */
   async ensureUser(email: string, key: string, accountId: string): Promise<void> {
     const user = await this.accounts.findUserByEmail(email);

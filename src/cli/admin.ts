@@ -1,11 +1,19 @@
 /** Administrative commands: accounts, tokens, users, config. They work beside a running server. */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Permission } from '../accounts/model.js';
 import type { Config } from '../config.js';
 import { createServices, type Services } from '../services.js';
 import { UsageError } from './usage-error.js';
 
-/** Services for a one-off command: the stores, without the rendition cache a server would fill. */
-export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+/**
+ * Services for a one-off command: the stores, without the rendition cache a server would fill.
+ * Only `accounts create` may start an installation; for the others a missing SQLite database
+ * means the wrong data dir (another working directory, PICTOR_DATA_DIR unset), and opening it
+ * would leave an empty installation there.
+ */
+export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>, options: { createIfMissing?: boolean } = {}): Promise<T> {
+  if (!options.createIfMissing) refuseMissingDatabase(config);
   const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0, originalsCacheBytes: 0 });
   try {
     return await fn(services);
@@ -14,12 +22,18 @@ export async function withServices<T>(config: Config, fn: (services: Services) =
   }
 }
 
+function refuseMissingDatabase(config: Config): void {
+  if (!config.databaseUrl.startsWith('sqlite:')) return;
+  const file = path.resolve(config.databaseUrl.slice('sqlite:'.length));
+  if (!fs.existsSync(file)) throw new UsageError(`no Pictor database at ${file}; set PICTOR_DATA_DIR (or DATABASE_URL) to the server's`);
+}
+
 export async function createAccountCommand(config: Config, options: { id?: string; name?: string }): Promise<void> {
   await withServices(config, async ({ accounts }) => {
     if (options.id && (await accounts.findAccount(options.id))) throw new UsageError(`account ${options.id} already exists`);
     const account = await accounts.createAccount({ id: options.id, name: options.name });
     console.log(`Account ID:   ${account.id}\nAccount hash: ${account.hash}\nNext: pictor tokens create --account ${account.id}`);
-  });
+  }, { createIfMissing: true });
 }
 
 export async function createTokenCommand(config: Config, options: { account: string; readOnly: boolean }): Promise<void> {
@@ -33,7 +47,10 @@ export async function createTokenCommand(config: Config, options: { account: str
 
 export async function createUserCommand(config: Config, options: { email: string; account: string }): Promise<void> {
   await withServices(config, async ({ accounts }) => {
+    // The address is what clients send as X-Auth-Email; a typo would make a key nobody can use.
+    if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new UsageError(`--email must be an email address, got "${options.email}"`);
     if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
+    if (await accounts.userExists(options.email)) throw new UsageError(`a user with email ${options.email} already exists`);
     const key = await accounts.createUser(options.email, [options.account]);
     console.log(`Global API key for ${options.email} (use with X-Auth-Email + X-Auth-Key; shown once):\n${key}`);
   });

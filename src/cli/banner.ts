@@ -5,11 +5,18 @@ import type { Config } from '../config.js';
 /** `http://host:port` as clients write it (IPv6 hosts in brackets). */
 export const originOf = (host: string, port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
 export function banner(config: Config, origin: string, result: BootstrapResult, workers: number): string {
   const lines = [
     `Pictor is listening on ${origin}`,
     `  API base URL:      ${origin}/client/v4`,
     `  Delivery base URL: ${config.deliveryUrl ?? origin}`,
+    // Listening on every interface, the default delivery URL names no reachable host: every
+    // `variants` URL in API answers would point at 0.0.0.0 or [::].
+    ...(config.deliveryUrl === undefined && WILDCARD_HOSTS.has(config.host)
+      ? [`  (HOST=${config.host} is not an address clients can use: set PICTOR_DELIVERY_URL to this server's public URL)`]
+      : []),
     `  Account ID:        ${result.account.id}`,
     `  Account hash:      ${result.account.hash}`,
   ];

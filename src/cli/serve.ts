@@ -6,9 +6,12 @@
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config.js';
+import { holdServingLock } from './serving-lock.js';
 
 export async function serve(config: Config): Promise<void> {
-  if (cluster.isPrimary && config.workers > 1) return (await import('./cluster-primary.js')).superviseWorkers(config);
-  const node = await import('./serve-node.js');
-  return config.workers === 1 ? node.serveInProcess(config) : node.serveAsWorker(config);
+  if (cluster.isWorker) return (await import('./serve-node.js')).serveAsWorker(config);
+  // Before the stores are opened: a refused second server must not migrate or bootstrap anything.
+  await holdServingLock(config);
+  if (config.workers > 1) return (await import('./cluster-primary.js')).superviseWorkers(config);
+  return (await import('./serve-node.js')).serveInProcess(config);
 }

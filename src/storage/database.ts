@@ -47,7 +47,7 @@ async function openSqlite(file: string, options: OpenDatabaseOptions): Promise<D
     return sqliteDatabase(sqlite);
   }
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new BetterSqlite3(file);
+  const sqlite = openSqliteFile(BetterSqlite3, file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed upload survives power loss, not only a process crash.
   sqlite.pragma('synchronous = FULL');
@@ -55,6 +55,15 @@ async function openSqlite(file: string, options: OpenDatabaseOptions): Promise<D
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   return sqliteDatabase(sqlite);
+}
+
+/** SQLite's own message ("unable to open database file") does not say which file, or where. */
+export function openSqliteFile(BetterSqlite3: typeof import('better-sqlite3'), file: string, options?: import('better-sqlite3').Options): import('better-sqlite3').Database {
+  try {
+    return new BetterSqlite3(file, options);
+  } catch (err) {
+    throw new Error(`cannot open the SQLite database ${path.resolve(file)}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function sqliteDatabase(sqlite: import('better-sqlite3').Database): Database {

@@ -1,5 +1,5 @@
 /** The run contract: first start prints a generated account and token once; the admin CLI. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/pictor.js';
@@ -53,6 +53,33 @@ describe('admin CLI', () => {
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
+    }
+  });
+
+  it('refuses a user whose email is taken or not an address, with a usage error', () => {
+    const accountId = /Account ID:\s+([0-9a-f]{32})/.exec(cli('accounts', 'create'))![1]!;
+    expect(cli('users', 'create', '--email', 'ops@example.com', '--account', accountId)).toMatch(/Global API key for ops@example\.com/);
+    for (const [email, message] of [
+      ['ops@example.com', /a user with email ops@example\.com already exists/],
+      ['not-an-address', /--email must be an email address/],
+    ] as const) {
+      const result = spawnSync(process.execPath, [mainScript, 'users', 'create', '--email', email, '--account', accountId], { env: { PATH: process.env.PATH ?? '', PICTOR_DATA_DIR: dataDir } });
+      expect(result.status).toBe(2);
+      expect(String(result.stderr)).toMatch(message);
+    }
+  });
+
+  it('does not leave an empty installation where no data dir was meant', () => {
+    const elsewhere = tempDir('pictor-not-the-data-dir-');
+    try {
+      for (const args of [['tokens', 'create', '--account', '0'.repeat(32)], ['sign', 'http://127.0.0.1/AAAAAAAAAAAAAAAAAAAAAA/id/public']]) {
+        const result = spawnSync(process.execPath, [mainScript, ...args], { cwd: elsewhere, env: { PATH: process.env.PATH ?? '' } });
+        expect(result.status).toBe(2);
+        expect(String(result.stderr)).toMatch(/no Pictor database at .*data\/pictor\.db; set PICTOR_DATA_DIR/);
+      }
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 

@@ -60,6 +60,8 @@ describe('pictor sign', () => {
     const cases: Array<[string[], RegExp]> = [
       [[`${pictor.origin}/AAAAAAAAAAAAAAAAAAAAAA/${privateId}/public`], /no account with hash/],
       [[privateUrl(), '--expires-in', '-5'], /--expires-in/],
+      // Past 12 digits of exp, delivery refuses the signature: the URL would never work.
+      [[privateUrl(), '--expires-in', '99999999999999999'], /--expires-in must be a number of seconds from 1 to/],
     ];
     const results = await Promise.all(cases.map(([args]) => sign(...args)));
     results.forEach((result, i) => {
