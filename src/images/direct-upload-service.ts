@@ -18,7 +18,7 @@ import type { Clock } from '../util/clock.js';
 import type { ImageEvents } from './image-events.js';
 import { newDraft, uploadedImage, type ImageService, type UploadFile, type UploadInput } from './image-service.js';
 import type { ImageView } from './image-view.js';
-import { DuplicateImageError, type ImageRepository } from './model.js';
+import { DuplicateImageError, type ImageRecord, type ImageRepository } from './model.js';
 
 export interface DirectUploadInput extends Omit<UploadInput, 'file' | 'url'> {
   /** RFC 3339 date-time; default now + 30 minutes. */
@@ -59,7 +59,7 @@ export class DirectUploadService {
 
   /** The browser's POST to the upload URL. */
   async complete(accountHash: string, token: string, file: UploadFile | undefined): Promise<ImageView> {
-    const { images, imageService, blobs, clock, events } = this.deps;
+    const { images, imageService, clock, events } = this.deps;
     const tokenHash = hashSecret(token);
     const draft = await images.findByUploadToken(tokenHash);
     const account = draft && (await this.deps.accounts.findAccount(draft.accountId));
@@ -68,25 +68,33 @@ export class DirectUploadService {
       await images.removeExpiredDrafts(clock.now());
       throw errors.uploadUrlExpired();
     }
+    let completed: ImageRecord | undefined;
     try {
-      if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
-      const inspected = await imageService.inspect(file.bytes, file.contentType);
-      const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, file.filename, clock.now());
-      await blobs.put(blobKey, file.bytes, inspected.contentType);
-      const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
-      if (!completed) {
-        // Another request used the URL first.
-        await blobs.delete(blobKey);
-        throw errors.uploadUrlInvalid();
-      }
-      await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: completed.id });
-      const view = await imageService.view(account, completed);
-      await events.emit(account.id, 'direct_upload.completed', { image: view });
-      return view;
+      completed = await this.storeUpload(account.id, tokenHash, file);
     } catch (err) {
+      // The draft is kept for another try; the app learns this attempt failed.
       await events.emit(account.id, 'direct_upload.failed', { image: { id: draft.id }, error: (err as Error).message });
       throw err;
     }
+    // Another post to the same URL completed the draft first (a double-submitted form): the upload
+    // succeeded, so this post is not reported as a failed upload, only answered as a used URL.
+    if (!completed) throw errors.uploadUrlInvalid();
+    await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: completed.id });
+    const view = await imageService.view(account, completed);
+    await events.emit(account.id, 'direct_upload.completed', { image: view });
+    return view;
+  }
+
+  /** Stores the file and completes the draft; undefined when another post completed it first. */
+  private async storeUpload(accountId: string, tokenHash: string, file: UploadFile | undefined): Promise<ImageRecord | undefined> {
+    const { images, imageService, blobs, clock } = this.deps;
+    if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
+    const inspected = await imageService.inspect(file.bytes, file.contentType);
+    const { blobKey, ...uploaded } = uploadedImage(accountId, inspected, file.filename, clock.now());
+    await blobs.put(blobKey, file.bytes, inspected.contentType);
+    const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
+    if (!completed) await blobs.delete(blobKey);
+    return completed;
   }
 
   /** Removes drafts whose upload window has closed; returns how many. */

@@ -69,6 +69,28 @@ describe('webhook events', () => {
     expect(events.map((e) => e.type)).toEqual(['direct_upload.failed', 'direct_upload.completed']);
   });
 
+  it('does not report a completed direct upload as failed when a second post to its URL loses the race', async () => {
+    const before = receiver.received.length;
+    const { id, uploadURL } = await pictor.client.images.v2.directUploads.create({ account_id: pictor.accountId });
+    const photo = await images.jpeg(12, 12);
+    // A double-submitted form: several posts of the same file arrive together; exactly one wins.
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const { body, contentType } = multipartBody([{ name: 'file', value: photo, filename: 'twice.jpg', type: 'image/jpeg' }]);
+        return (await fetch(uploadURL!, { method: 'POST', body, headers: { 'content-type': contentType } })).status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 200).every((s) => s === 404)).toBe(true);
+    // A marker event afterwards: once it has arrived, every event of the race has been delivered.
+    const marker = await pictor.client.images.v1.create({ account_id: pictor.accountId, file: await toFile(photo, 'marker.jpg') });
+    const deadline = Date.now() + 15_000;
+    const events = () => receiver.received.slice(before).map((d) => verify(d, secret));
+    while (!events().some((e) => (e.data.image as { id: string }).id === marker.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const aboutDraft = events().filter((e) => (e.data.image as { id: string }).id === id);
+    expect(aboutDraft.map((e) => e.type)).toEqual(['direct_upload.completed']);
+  });
+
   it('refuses a private receiver unless allow-listed', async () => {
     const strict = await startPictor();
     try {
