@@ -92,6 +92,17 @@ describe('direct creator upload', () => {
     expect((await postFile(intime.uploadURL!, photo)).status).toBe(200);
   });
 
+  it('treats a post at the exact expiry instant as late, and removes the draft as it says', async () => {
+    const { uploadURL, id } = await pictor.client.images.v2.directUploads.create({ ...account(), expiry: new Date(now + 3 * 60_000).toISOString() });
+    now += 3 * 60_000;
+    const atExpiry = await postFile(uploadURL!, photo);
+    expect(atExpiry.status).toBe(410);
+    expect(atExpiry.body.errors[0]!.code).toBe(5408);
+    // The 410 says the draft is gone: the API must agree rather than keep showing a live draft.
+    const gone = (await pictor.client.images.v1.get(id!, account()).catch((e: unknown) => e)) as { status: number };
+    expect(gone.status).toBe(404);
+  });
+
   it('sweeps expired drafts without leaving blobs', async () => {
     const { id } = await pictor.client.images.v2.directUploads.create(account());
     const blobsBefore = await pictor.storedBlobs();
