@@ -134,6 +134,19 @@ describe('direct creator upload', () => {
     expect(await pictor.client.images.v1.get(result.id, account())).toMatchObject({ draft: true, meta: { v: 1 }, requireSignedURLs: true });
   });
 
+  it('refuses a v1 JSON requireSignedURLs that is not a boolean instead of reading it as true', async () => {
+    for (const requireSignedURLs of [5, { private: false }, null]) {
+      const res = await pictor.api('/images/v1/direct_upload', {
+        method: 'POST',
+        body: JSON.stringify({ requireSignedURLs }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status, JSON.stringify(requireSignedURLs)).toBe(400);
+      const body = (await res.json()) as { errors: Array<{ code: number; source?: { pointer: string } }> };
+      expect(body.errors[0]).toMatchObject({ code: 5400, source: { pointer: '/requireSignedURLs' } });
+    }
+  });
+
   it('refuses a forged upload URL', async () => {
     const forged = await postFile(`${pictor.origin}/upload/${pictor.accountHash}/${'A'.repeat(43)}`, photo);
     expect(forged.status).toBe(404);
