@@ -110,6 +110,10 @@ function parseExpiry(expiry: string | undefined, now: number): number {
   if (!/^\d{4}-\d\d-\d\dT/.test(expiry) || Number.isNaN(at)) {
     throw errors.badRequest(`expiry must be an RFC 3339 date-time such as ${new Date(now + fallback * 1000).toISOString()}`, { pointer: '/expiry' });
   }
+  // Without an offset Date.parse reads the server's local time: the window would shift with its time zone.
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(expiry)) {
+    throw errors.badRequest(`expiry needs a time zone offset ("Z" or "+01:00"), such as ${new Date(now + fallback * 1000).toISOString()}`, { pointer: '/expiry' });
+  }
   if (at < now + min * 1000 || at > now + max * 1000) {
     throw errors.badRequest(`expiry must be between 2 minutes and 6 hours from now (${new Date(now + min * 1000).toISOString()} to ${new Date(now + max * 1000).toISOString()})`, { pointer: '/expiry' });
   }

@@ -103,6 +103,16 @@ describe('direct creator upload', () => {
     expect(gone.status).toBe(404);
   });
 
+  it('refuses an expiry without a time zone offset rather than reading it in the server\'s local time', async () => {
+    const withoutOffset = new Date(now + 10 * 60_000).toISOString().slice(0, 19);
+    const err = (await pictor.client.images.v2.directUploads.create({ ...account(), expiry: withoutOffset }).catch((e: unknown) => e)) as { status: number; errors: Array<{ code: number; message: string }> };
+    expect(err.status).toBe(400);
+    expect(err.errors[0]!.code).toBe(5400);
+    expect(err.errors[0]!.message).toMatch(/offset/);
+    const withOffset = new Date(now + 10 * 60_000 + 3600_000).toISOString().slice(0, 19) + '+01:00';
+    expect((await pictor.client.images.v2.directUploads.create({ ...account(), expiry: withOffset })).uploadURL).toBeDefined();
+  });
+
   it('sweeps expired drafts without leaving blobs', async () => {
     const { id } = await pictor.client.images.v2.directUploads.create(account());
     const blobsBefore = await pictor.storedBlobs();
