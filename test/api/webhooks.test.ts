@@ -91,10 +91,21 @@ describe('webhook events', () => {
     expect(aboutDraft.map((e) => e.type)).toEqual(['direct_upload.completed']);
   });
 
-  it('refuses a private receiver unless allow-listed', async () => {
+  it('refuses a private receiver unless allow-listed: at PUT for a literal address, and again when sending', async () => {
     const strict = await startPictor();
     try {
-      await strict.api('/images/v1/webhook', { method: 'PUT', body: JSON.stringify({ url: receiver.url }), headers: { 'content-type': 'application/json' } });
+      for (const url of [receiver.url, 'http://10.1.2.3/hooks', 'http://[::1]/hooks', 'http://169.254.169.254/latest', 'http://localhost/hooks']) {
+        const put = await strict.api('/images/v1/webhook', { method: 'PUT', body: JSON.stringify({ url }), headers: { 'content-type': 'application/json' } });
+        expect(put.status, url).toBe(400);
+        const body = (await put.json()) as { errors: Array<{ code: number; message: string; source?: { pointer: string } }> };
+        expect(body.errors[0], url).toMatchObject({ code: 5400, source: { pointer: '/url' } });
+        expect(body.errors[0]!.message, url).toMatch(/PICTOR_WEBHOOK_ALLOW/);
+      }
+      // Set beside the server by a CLI whose allow-list differs (or before the list was narrowed):
+      // the server still refuses to send there.
+      execFileSync(process.execPath, [mainScript, 'webhooks', 'set', '--account', strict.accountId, '--url', receiver.url], {
+        env: { PATH: process.env.PATH ?? '', ...strict.storeEnv, PICTOR_WEBHOOK_ALLOW: '127.0.0.1' },
+      });
       const before = receiver.received.length;
       await strict.client.images.v1.create({ account_id: strict.accountId, file: await toFile(await images.jpeg(10, 10), 'x.jpg') });
       await new Promise((r) => setTimeout(r, 500));
