@@ -57,17 +57,25 @@ export class DirectUploadService {
     return { id: draft.id, uploadURL: `${this.deps.deliveryBase()}/upload/${account.hash}/${token}` };
   }
 
-  /** The browser's POST to the upload URL. */
-  async complete(accountHash: string, token: string, file: UploadFile | undefined): Promise<ImageView> {
-    const { images, imageService, clock, events } = this.deps;
-    const tokenHash = hashSecret(token);
-    const draft = await images.findByUploadToken(tokenHash);
+  /** The draft an upload URL opens, with its account; 404 / 410 when the URL is dead. */
+  async openDraft(accountHash: string, token: string): Promise<{ draft: ImageRecord; account: Account }> {
+    const { images, clock } = this.deps;
+    const draft = await images.findByUploadToken(hashSecret(token));
     const account = draft && (await this.deps.accounts.findAccount(draft.accountId));
     if (!draft || !account || account.hash !== accountHash) throw errors.uploadUrlInvalid();
     if (draft.draftExpiresMs !== null && draft.draftExpiresMs <= clock.now()) {
       await images.removeExpiredDrafts(clock.now());
       throw errors.uploadUrlExpired();
     }
+    return { draft, account };
+  }
+
+  /** The browser's POST to the upload URL. */
+  async complete(accountHash: string, token: string, file: UploadFile | undefined): Promise<ImageView> {
+    const { imageService, events } = this.deps;
+    const tokenHash = hashSecret(token);
+    // Checked again after the body: the URL may have been used or expired while it arrived.
+    const { draft, account } = await this.openDraft(accountHash, token);
     let completed: ImageRecord | undefined;
     try {
       completed = await this.storeUpload(account.id, tokenHash, file);

@@ -157,6 +157,22 @@ describe('direct creator upload', () => {
     }
   });
 
+  it('judges the upload URL before the body: a dead URL answers 404 / 410 whatever was posted, readable by fetch', async () => {
+    const forged = `${pictor.origin}/upload/${pictor.accountHash}/${'B'.repeat(43)}`;
+    // A misnamed field, or 9 MB that need not be read: the URL is what is wrong, and the client must be told so.
+    for (const [bytes, field] of [[Buffer.from('not an image'), 'image'], [Buffer.alloc(9 * 1024 * 1024), 'file']] as const) {
+      const res = await postFile(forged, bytes, field);
+      expect(res.status).toBe(404);
+      expect(res.body.errors[0]!.code).toBe(5404);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    }
+    const { uploadURL } = await pictor.client.images.v2.directUploads.create({ ...account(), expiry: new Date(now + 3 * 60_000).toISOString() });
+    now += 4 * 60_000;
+    const late = await postFile(uploadURL!, Buffer.from('not an image'), 'image');
+    expect(late.status).toBe(410);
+    expect(late.body.errors[0]!.code).toBe(5408);
+  });
+
   it('refuses a forged upload URL', async () => {
     const forged = await postFile(`${pictor.origin}/upload/${pictor.accountHash}/${'A'.repeat(43)}`, photo);
     expect(forged.status).toBe(404);

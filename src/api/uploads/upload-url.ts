@@ -24,7 +24,12 @@ export function uploadUrlRoutes(app: ApiApp, services: Services): void {
     schema: { params: UploadParams },
     // Errors must be readable cross-origin too.
     onError: async (_request, reply) => void cors(reply),
-    preValidation: async (request) => checkDeclaredLength(request),
+    // The URL is the only credential: judge it before reading (and buffering) up to 10 MB of body.
+    config: { discardRefusedBody: true },
+    preValidation: async (request) => {
+      checkDeclaredLength(request);
+      await services.directUploads.openDraft(request.params.hash, request.params.token);
+    },
     handler: async (request, reply) => {
       cors(reply);
       const form = await readUploadForm(request);
