@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { toFile } from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { startPictor, tempDir, TEST_ACCOUNT_ID, TEST_TOKEN, type TestPictor } from '../helpers/pictor.js';
 import { mainScript, spawnPictor } from '../helpers/process.js';
@@ -117,6 +118,27 @@ describe('webhook events', () => {
 });
 
 describe('webhook retries', () => {
+  it('logs each failed attempt with the event and the reason, so an operator can see why nothing arrives', async () => {
+    const receiver = await startWebhookReceiver([500, 500]);
+    const { lines, logger } = captureLogs();
+    const pictor = await startPictor({ app: { logger }, env: { PICTOR_WEBHOOK_ALLOW: '127.0.0.1', PICTOR_WEBHOOK_RETRY_BASE_MS: '200', PICTOR_WEBHOOK_MAX_ATTEMPTS: '2' } });
+    try {
+      await pictor.api('/images/v1/webhook', { method: 'PUT', body: JSON.stringify({ url: receiver.url }), headers: { 'content-type': 'application/json' } });
+      await pictor.client.images.v1.create({ account_id: pictor.accountId, file: await toFile(await images.jpeg(10, 10), 'l.jpg') });
+      const eventId = String((await receiver.waitFor(2))[0]!.headers['pictor-event-id']);
+      const deadline = Date.now() + 5000;
+      const about = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.eventId === eventId);
+      while (about().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(about()).toEqual([
+        expect.objectContaining({ level: 40, type: 'image.uploaded', attempt: 1, error: 'the receiver answered HTTP 500', msg: expect.stringMatching(/retry/) }),
+        expect.objectContaining({ level: 40, type: 'image.uploaded', attempt: 2, error: 'the receiver answered HTTP 500', msg: expect.stringMatching(/given up/) }),
+      ]);
+    } finally {
+      await pictor.close();
+      await receiver.close();
+    }
+  });
+
   it('delivers on the third try after two failures, across a SIGKILL and restart', { timeout: 90_000 }, async () => {
     const receiver = await startWebhookReceiver([500, 503, 200]);
     const dataDir = tempDir('pictor-webhook-');
