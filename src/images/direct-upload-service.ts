@@ -70,20 +70,17 @@ export class DirectUploadService {
     return { draft, account };
   }
 
-  /** The browser's POST to the upload URL. */
-  async complete(accountHash: string, token: string, file: UploadFile | undefined): Promise<ImageView> {
+  /**
+   * The browser's POST to the upload URL. `readFile` reads the form: it is called once the URL is
+   * known to be open, so a dead URL is answered before its body is read.
+   */
+  async complete(accountHash: string, token: string, readFile: () => Promise<UploadFile | undefined>): Promise<ImageView> {
     const { imageService, events } = this.deps;
-    const tokenHash = hashSecret(token);
-    // Checked again after the body: the URL may have been used or expired while it arrived.
     const { draft, account } = await this.openDraft(accountHash, token);
-    let completed: ImageRecord | undefined;
-    try {
-      completed = await this.storeUpload(account.id, tokenHash, file);
-    } catch (err) {
-      // The draft is kept for another try; the app learns this attempt failed.
-      await events.emit(account.id, 'direct_upload.failed', { image: { id: draft.id }, error: (err as Error).message });
-      throw err;
-    }
+    const file = await this.reportingFailure(account.id, draft.id, readFile);
+    // The URL may have been used, or have expired, while the body arrived.
+    await this.openDraft(accountHash, token);
+    const completed = await this.reportingFailure(account.id, draft.id, () => this.storeUpload(account.id, hashSecret(token), file));
     // Another post to the same URL completed the draft first (a double-submitted form): the upload
     // succeeded, so this post is not reported as a failed upload, only answered as a used URL.
     if (!completed) throw errors.uploadUrlInvalid();
@@ -91,6 +88,16 @@ export class DirectUploadService {
     const view = await imageService.view(account, completed);
     await events.emit(account.id, 'direct_upload.completed', { image: view });
     return view;
+  }
+
+  /** Runs a step of an attempt; its failure is reported as direct_upload.failed (the draft stays open for another try). */
+  private async reportingFailure<T>(accountId: string, draftId: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      await this.deps.events.emit(accountId, 'direct_upload.failed', { image: { id: draftId }, error: (err as Error).message });
+      throw err;
+    }
   }
 
   /** Stores the file and completes the draft; undefined when another post completed it first. */

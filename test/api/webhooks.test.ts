@@ -60,14 +60,23 @@ describe('webhook events', () => {
   it('reports direct uploads that fail and complete', async () => {
     const before = receiver.received.length;
     const { uploadURL } = await pictor.client.images.v2.directUploads.create({ account_id: pictor.accountId });
-    const post = (bytes: Buffer) => {
-      const { body, contentType } = multipartBody([{ name: 'file', value: bytes, filename: 'd.jpg', type: 'image/jpeg' }]);
+    const post = (bytes: Buffer, field = 'file') => {
+      const { body, contentType } = multipartBody([{ name: field, value: bytes, filename: 'd.jpg', type: 'image/jpeg' }]);
       return fetch(uploadURL!, { method: 'POST', body, headers: { 'content-type': contentType } });
     };
+    const photo = await images.jpeg(10, 10);
+    // Every way a browser's attempt fails is reported, the commonest (too big, misnamed field) too.
+    expect((await post(Buffer.concat([photo, Buffer.alloc(10 * 1024 * 1024)]))).status).toBe(413);
+    expect((await post(photo, 'image')).status).toBe(400);
     expect((await post(Buffer.from('not an image'))).status).toBe(415);
-    expect((await post(await images.jpeg(10, 10))).status).toBe(200);
-    const events = (await receiver.waitFor(before + 2)).slice(before).map((d) => verify(d, secret));
-    expect(events.map((e) => e.type)).toEqual(['direct_upload.failed', 'direct_upload.completed']);
+    expect((await post(photo)).status).toBe(200);
+    const events = (await receiver.waitFor(before + 4)).slice(before).map((d) => verify(d, secret));
+    expect(events.map((e) => e.type)).toEqual(['direct_upload.failed', 'direct_upload.failed', 'direct_upload.failed', 'direct_upload.completed']);
+    expect(events.slice(0, 3).map((e) => e.data.error)).toEqual([
+      expect.stringMatching(/exceeds/),
+      expect.stringMatching(/field "file"/),
+      expect.stringMatching(/not a supported image/),
+    ]);
   });
 
   it('does not report a completed direct upload as failed when a second post to its URL loses the race', async () => {
