@@ -9,8 +9,8 @@ import type { Services } from './services.js';
 const HOUR = 3600_000;
 const MINUTE = 60_000;
 
-export function startBackgroundJobs(services: Services, log: Pick<FastifyBaseLogger, 'info' | 'error'>): () => Promise<void> {
-  services.webhookDispatcher.start();
+export function startBackgroundJobs(services: Services, log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>): () => Promise<void> {
+  services.webhookDispatcher.start(log);
   const stopBlobSweeps = scheduleBlobSweeps(
     async () => {
       const result = await sweepStrayBlobs(services.blobs, services.imageRepository, services.clock.now(), HOUR);

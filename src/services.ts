@@ -96,6 +96,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const urls = { delivery: config.deliveryUrl ?? `http://${config.host}:${config.port}` };
   const accounts = new AccountService(accountRepository, clock);
   const webhookRepository = new KyselyWebhookRepository(database.db);
+  const webhookPolicy = createAddressPolicy(config.webhookAllow);
   const webhookDispatcher = new WebhookDispatcher(
     webhookRepository,
     clock,
@@ -104,7 +105,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       retryBaseMs: config.webhookRetryBaseMs,
       maxAttempts: config.webhookMaxAttempts,
       pollMs: 1000,
-      policy: createAddressPolicy(config.webhookAllow),
+      policy: webhookPolicy,
     },
     (err) => console.error('webhook dispatcher:', err),
   );
@@ -187,7 +188,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     transformQueue,
     metrics,
     directUploads,
-    webhooks: new WebhookService(webhookRepository, clock),
+    webhooks: new WebhookService(webhookRepository, clock, webhookPolicy),
     webhookDispatcher,
     batchTokens: new BatchTokenService(new KyselyBatchTokenRepository(database.db), clock),
     rateLimits: {

@@ -47,9 +47,9 @@ export function toImagesError(err: unknown, request: FastifyRequest): ImagesErro
   return undefined;
 }
 
-/** A refused upload's body is declared or found to be this much or less: read it to the end, so the client sees the answer. */
+/** A refused upload's body (413, or any refusal on a route that asks) is declared or found to be this much or less: read it to the end, so the client sees the answer. */
 function worthDiscarding(request: FastifyRequest, err: ImagesError): boolean {
-  if (err.status !== 413 || request.raw.complete) return false;
+  if ((err.status !== 413 && !request.routeOptions.config.discardRefusedBody) || request.raw.complete) return false;
   const declared = Number(request.headers['content-length']);
   return !Number.isFinite(declared) || declared <= limits.refusedBodyDiscardBytes;
 }

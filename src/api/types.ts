@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Permission a route needs on the account; read routes also accept write tokens. */
     permission?: Permission;
+    /** Read a refused request's body to the end (within a bound) before answering, as for a 413, so fetch clients see the answer. */
+    discardRefusedBody?: boolean;
   }
 }
 

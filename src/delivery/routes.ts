@@ -11,6 +11,8 @@ import { readClientHints } from './client-hint-headers.js';
 import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from './delivery-path.js';
 
 const API_PREFIX = '/client/v4/';
+/** The batch API's paths (`/images/v1…`, `/images/v2…`); no account hash is "images", so no delivery URL starts so. */
+const BATCH_API_PATH = /^\/images\/v[12](\/|\?|$)/;
 
 /** imagedelivery.net's error body. */
 export const deliveryErrorText = (known: ImagesError): string => `ERROR ${known.code}: ${known.message}`;
@@ -39,7 +41,7 @@ export function unroutableDeliveryUrl(err: { code: string }): ImagesError {
   return errors.deliveryUrlInvalid(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'the URL is too long' : 'malformed percent-encoding');
 }
 
-export const isApiPath = (url: string): boolean => url.startsWith(API_PREFIX);
+export const isApiPath = (url: string): boolean => url.startsWith(API_PREFIX) || BATCH_API_PATH.test(url);
 
 /** A mistyped API path reaches the delivery wildcard routes: answer it as the API would. */
 function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {

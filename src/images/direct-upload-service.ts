@@ -18,7 +18,7 @@ import type { Clock } from '../util/clock.js';
 import type { ImageEvents } from './image-events.js';
 import { newDraft, uploadedImage, type ImageService, type UploadFile, type UploadInput } from './image-service.js';
 import type { ImageView } from './image-view.js';
-import { DuplicateImageError, type ImageRepository } from './model.js';
+import { DuplicateImageError, type ImageRecord, type ImageRepository } from './model.js';
 
 export interface DirectUploadInput extends Omit<UploadInput, 'file' | 'url'> {
   /** RFC 3339 date-time; default now + 30 minutes. */
@@ -57,36 +57,59 @@ export class DirectUploadService {
     return { id: draft.id, uploadURL: `${this.deps.deliveryBase()}/upload/${account.hash}/${token}` };
   }
 
-  /** The browser's POST to the upload URL. */
-  async complete(accountHash: string, token: string, file: UploadFile | undefined): Promise<ImageView> {
-    const { images, imageService, blobs, clock, events } = this.deps;
-    const tokenHash = hashSecret(token);
-    const draft = await images.findByUploadToken(tokenHash);
+  /** The draft an upload URL opens, with its account; 404 / 410 when the URL is dead. */
+  async openDraft(accountHash: string, token: string): Promise<{ draft: ImageRecord; account: Account }> {
+    const { images, clock } = this.deps;
+    const draft = await images.findByUploadToken(hashSecret(token));
     const account = draft && (await this.deps.accounts.findAccount(draft.accountId));
     if (!draft || !account || account.hash !== accountHash) throw errors.uploadUrlInvalid();
     if (draft.draftExpiresMs !== null && draft.draftExpiresMs <= clock.now()) {
       await images.removeExpiredDrafts(clock.now());
       throw errors.uploadUrlExpired();
     }
+    return { draft, account };
+  }
+
+  /**
+   * The browser's POST to the upload URL. `readFile` reads the form: it is called once the URL is
+   * known to be open, so a dead URL is answered before its body is read.
+   */
+  async complete(accountHash: string, token: string, readFile: () => Promise<UploadFile | undefined>): Promise<ImageView> {
+    const { imageService, events } = this.deps;
+    const { draft, account } = await this.openDraft(accountHash, token);
+    const file = await this.reportingFailure(account.id, draft.id, readFile);
+    // The URL may have been used, or have expired, while the body arrived.
+    await this.openDraft(accountHash, token);
+    const completed = await this.reportingFailure(account.id, draft.id, () => this.storeUpload(account.id, hashSecret(token), file));
+    // Another post to the same URL completed the draft first (a double-submitted form): the upload
+    // succeeded, so this post is not reported as a failed upload, only answered as a used URL.
+    if (!completed) throw errors.uploadUrlInvalid();
+    await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: completed.id });
+    const view = await imageService.view(account, completed);
+    await events.emit(account.id, 'direct_upload.completed', { image: view });
+    return view;
+  }
+
+  /** Runs a step of an attempt; its failure is reported as direct_upload.failed (the draft stays open for another try). */
+  private async reportingFailure<T>(accountId: string, draftId: string, step: () => Promise<T>): Promise<T> {
     try {
-      if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
-      const inspected = await imageService.inspect(file.bytes, file.contentType);
-      const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, file.filename, clock.now());
-      await blobs.put(blobKey, file.bytes, inspected.contentType);
-      const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
-      if (!completed) {
-        // Another request used the URL first.
-        await blobs.delete(blobKey);
-        throw errors.uploadUrlInvalid();
-      }
-      await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: completed.id });
-      const view = await imageService.view(account, completed);
-      await events.emit(account.id, 'direct_upload.completed', { image: view });
-      return view;
+      return await step();
     } catch (err) {
-      await events.emit(account.id, 'direct_upload.failed', { image: { id: draft.id }, error: (err as Error).message });
+      await this.deps.events.emit(accountId, 'direct_upload.failed', { image: { id: draftId }, error: (err as Error).message });
       throw err;
     }
+  }
+
+  /** Stores the file and completes the draft; undefined when another post completed it first. */
+  private async storeUpload(accountId: string, tokenHash: string, file: UploadFile | undefined): Promise<ImageRecord | undefined> {
+    const { images, imageService, blobs, clock } = this.deps;
+    if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
+    const inspected = await imageService.inspect(file.bytes, file.contentType);
+    const { blobKey, ...uploaded } = uploadedImage(accountId, inspected, file.filename, clock.now());
+    await blobs.put(blobKey, file.bytes, inspected.contentType);
+    const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
+    if (!completed) await blobs.delete(blobKey);
+    return completed;
   }
 
   /** Removes drafts whose upload window has closed; returns how many. */
@@ -101,6 +124,10 @@ function parseExpiry(expiry: string | undefined, now: number): number {
   const at = Date.parse(expiry);
   if (!/^\d{4}-\d\d-\d\dT/.test(expiry) || Number.isNaN(at)) {
     throw errors.badRequest(`expiry must be an RFC 3339 date-time such as ${new Date(now + fallback * 1000).toISOString()}`, { pointer: '/expiry' });
+  }
+  // Without an offset Date.parse reads the server's local time: the window would shift with its time zone.
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(expiry)) {
+    throw errors.badRequest(`expiry needs a time zone offset ("Z" or "+01:00"), such as ${new Date(now + fallback * 1000).toISOString()}`, { pointer: '/expiry' });
   }
   if (at < now + min * 1000 || at > now + max * 1000) {
     throw errors.badRequest(`expiry must be between 2 minutes and 6 hours from now (${new Date(now + min * 1000).toISOString()} to ${new Date(now + max * 1000).toISOString()})`, { pointer: '/expiry' });

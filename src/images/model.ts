@@ -69,7 +69,7 @@ export interface ImageRepository {
   findByUploadToken(tokenHash: string): Promise<ImageRecord | undefined>;
   /** Turns the draft holding this token into an image; undefined if the token was used meanwhile. */
   completeDraft(tokenHash: string, uploaded: UploadedImage): Promise<ImageRecord | undefined>;
-  /** Deletes drafts whose upload window closed before `nowMs`; returns them. */
+  /** Deletes drafts whose upload window has closed by `nowMs` (expiry included, as the upload URL counts it); returns them. */
   removeExpiredDrafts(nowMs: number): Promise<ImageRecord[]>;
   /** Which of these blob keys some row still references (for the stray-blob sweeper). */
   referencedBlobKeys(keys: string[]): Promise<Set<string>>;

@@ -177,7 +177,7 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async removeExpiredDrafts(nowMs: number): Promise<ImageRecord[]> {
-    const rows = await this.db.deleteFrom('images').where('draft', '=', 1).where('draft_expires_ms', '<', nowMs).returningAll().execute();
+    const rows = await this.db.deleteFrom('images').where('draft', '=', 1).where('draft_expires_ms', '<=', nowMs).returningAll().execute();
     return rows.map(toRecord);
   }
 

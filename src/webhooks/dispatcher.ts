@@ -20,11 +20,17 @@ export interface DispatcherOptions {
 
 const MAX_BACKOFF_MS = 3600_000;
 
+/** Where failed attempts are reported: nothing else tells an operator why a receiver gets nothing. */
+export interface DeliveryLog {
+  warn(details: object, message: string): void;
+}
+
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private log: DeliveryLog | undefined;
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -33,7 +39,8 @@ export class WebhookDispatcher {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  start(): void {
+  start(log?: DeliveryLog): void {
+    this.log = log;
     this.timer = setInterval(() => this.poke(), this.options.pollMs);
     this.timer.unref();
     this.poke();
@@ -78,8 +85,13 @@ export class WebhookDispatcher {
     if (!settings) return this.webhooks.markFailed(delivery.id, delivery.attempts, 'the webhook was removed');
     const error = await this.send(settings.url, settings.secret, delivery);
     if (error === undefined) return this.webhooks.markDelivered(delivery.id, attempts);
-    if (attempts >= this.options.maxAttempts) return this.webhooks.markFailed(delivery.id, attempts, error);
+    const details = { eventId: delivery.id, type: delivery.type, accountId: delivery.accountId, attempt: attempts, error };
+    if (attempts >= this.options.maxAttempts) {
+      this.log?.warn(details, 'webhook delivery failed; given up');
+      return this.webhooks.markFailed(delivery.id, attempts, error);
+    }
     const backoff = Math.min(MAX_BACKOFF_MS, this.options.retryBaseMs * 2 ** (attempts - 1));
+    this.log?.warn({ ...details, retryInMs: backoff }, 'webhook delivery failed; will retry');
     await this.webhooks.markRetry(delivery.id, attempts, this.clock.now() + backoff, error);
     setTimeout(() => this.poke(), backoff + 10).unref();
   }

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../accounts/model.js';
 import { errors } from '../errors.js';
+import type { AddressPolicy } from '../net/address-policy.js';
+import { hostRefusal } from '../net/guarded-request.js';
 import type { Clock } from '../util/clock.js';
 import type { WebhookRepository } from './model.js';
 
@@ -14,6 +16,8 @@ export class WebhookService {
   constructor(
     private readonly webhooks: WebhookRepository,
     private readonly clock: Clock,
+    /** The dispatcher's: a receiver it would refuse is refused here, where the user can see why. */
+    private readonly policy: AddressPolicy,
   ) {}
 
   async get(account: Account): Promise<WebhookView> {
@@ -31,6 +35,10 @@ export class WebhookService {
       throw errors.badRequest('url must be an absolute http:// or https:// URL', { pointer: '/url' });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw errors.badRequest('url must use http or https', { pointer: '/url' });
+    // Only literal addresses and internal names can be judged here; a name resolving to a private
+    // address is still refused when sending.
+    const refusal = hostRefusal(url, this.policy);
+    if (refusal) throw errors.badRequest(`url's host is ${refusal}, where webhooks are not sent unless it is listed in PICTOR_WEBHOOK_ALLOW`, { pointer: '/url' });
     if (input.secret !== undefined && input.secret.length < 16) throw errors.badRequest('secret must be at least 16 characters', { pointer: '/secret' });
     const secret = input.secret ?? randomBytes(24).toString('base64url');
     await this.webhooks.saveSettings({ accountId: account.id, url: url.href, secret, createdMs: this.clock.now() });

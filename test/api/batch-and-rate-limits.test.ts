@@ -50,6 +50,17 @@ describe('batch API', () => {
     expect(await codeOf(none)).toBe(9106);
   });
 
+  it('answers calls the batch API does not serve as an API would: JSON 404 / 7003, not a delivery error', async () => {
+    // The v1 list and original download are on the regular API only; an app porting its calls to
+    // the batch host must get an envelope it can parse.
+    for (const path of ['/images/v1', '/images/v1/some-image/blob', '/images/v2/nothing/here']) {
+      const res = await batch(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(await codeOf(res), path).toBe(7003);
+    }
+  });
+
   it('limits each batch token to its requests per second with 429 and Retry-After', async () => {
     const fresh = ((await (await pictor.api('/images/v1/batch_token')).json()) as { result: { token: string } }).result.token;
     const statuses = await Promise.all(Array.from({ length: 30 }, () => batch('/images/v2', {}, fresh).then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), code: r.status === 429 ? await codeOf(r) : 0 }))));

@@ -92,6 +92,27 @@ describe('direct creator upload', () => {
     expect((await postFile(intime.uploadURL!, photo)).status).toBe(200);
   });
 
+  it('treats a post at the exact expiry instant as late, and removes the draft as it says', async () => {
+    const { uploadURL, id } = await pictor.client.images.v2.directUploads.create({ ...account(), expiry: new Date(now + 3 * 60_000).toISOString() });
+    now += 3 * 60_000;
+    const atExpiry = await postFile(uploadURL!, photo);
+    expect(atExpiry.status).toBe(410);
+    expect(atExpiry.body.errors[0]!.code).toBe(5408);
+    // The 410 says the draft is gone: the API must agree rather than keep showing a live draft.
+    const gone = (await pictor.client.images.v1.get(id!, account()).catch((e: unknown) => e)) as { status: number };
+    expect(gone.status).toBe(404);
+  });
+
+  it('refuses an expiry without a time zone offset rather than reading it in the server\'s local time', async () => {
+    const withoutOffset = new Date(now + 10 * 60_000).toISOString().slice(0, 19);
+    const err = (await pictor.client.images.v2.directUploads.create({ ...account(), expiry: withoutOffset }).catch((e: unknown) => e)) as { status: number; errors: Array<{ code: number; message: string }> };
+    expect(err.status).toBe(400);
+    expect(err.errors[0]!.code).toBe(5400);
+    expect(err.errors[0]!.message).toMatch(/offset/);
+    const withOffset = new Date(now + 10 * 60_000 + 3600_000).toISOString().slice(0, 19) + '+01:00';
+    expect((await pictor.client.images.v2.directUploads.create({ ...account(), expiry: withOffset })).uploadURL).toBeDefined();
+  });
+
   it('sweeps expired drafts without leaving blobs', async () => {
     const { id } = await pictor.client.images.v2.directUploads.create(account());
     const blobsBefore = await pictor.storedBlobs();
@@ -121,6 +142,35 @@ describe('direct creator upload', () => {
     expect(v1.status).toBe(200);
     const { result } = (await v1.json()) as { result: { id: string; uploadURL: string } };
     expect(await pictor.client.images.v1.get(result.id, account())).toMatchObject({ draft: true, meta: { v: 1 }, requireSignedURLs: true });
+  });
+
+  it('refuses a v1 JSON requireSignedURLs that is not a boolean instead of reading it as true', async () => {
+    for (const requireSignedURLs of [5, { private: false }, null]) {
+      const res = await pictor.api('/images/v1/direct_upload', {
+        method: 'POST',
+        body: JSON.stringify({ requireSignedURLs }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status, JSON.stringify(requireSignedURLs)).toBe(400);
+      const body = (await res.json()) as { errors: Array<{ code: number; source?: { pointer: string } }> };
+      expect(body.errors[0]).toMatchObject({ code: 5400, source: { pointer: '/requireSignedURLs' } });
+    }
+  });
+
+  it('judges the upload URL before the body: a dead URL answers 404 / 410 whatever was posted, readable by fetch', async () => {
+    const forged = `${pictor.origin}/upload/${pictor.accountHash}/${'B'.repeat(43)}`;
+    // A misnamed field, or 9 MB that need not be read: the URL is what is wrong, and the client must be told so.
+    for (const [bytes, field] of [[Buffer.from('not an image'), 'image'], [Buffer.alloc(9 * 1024 * 1024), 'file']] as const) {
+      const res = await postFile(forged, bytes, field);
+      expect(res.status).toBe(404);
+      expect(res.body.errors[0]!.code).toBe(5404);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    }
+    const { uploadURL } = await pictor.client.images.v2.directUploads.create({ ...account(), expiry: new Date(now + 3 * 60_000).toISOString() });
+    now += 4 * 60_000;
+    const late = await postFile(uploadURL!, Buffer.from('not an image'), 'image');
+    expect(late.status).toBe(410);
+    expect(late.body.errors[0]!.code).toBe(5408);
   });
 
   it('refuses a forged upload URL', async () => {

@@ -26,14 +26,20 @@ function readJson(body: unknown): DirectUploadInput {
     if (v !== undefined && typeof v !== 'string') throw errors.badRequest(`${name} must be a string`, { pointer: `/${name}` });
     return v as string | undefined;
   };
-  const flag = b.requireSignedURLs;
   return {
     id: text('id'),
     creator: text('creator'),
     expiry: text('expiry'),
     metadata: b.metadata === undefined ? undefined : validateMetadata(b.metadata),
-    requireSignedURLs: typeof flag === 'string' ? parseBooleanField('requireSignedURLs', flag) : (flag as boolean | undefined),
+    requireSignedURLs: readFlag(b.requireSignedURLs),
   };
+}
+
+/** A boolean, or its text as a form sends it; anything else (a number, an object, null) is refused rather than read as truthy. */
+function readFlag(value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return parseBooleanField('requireSignedURLs', value);
+  throw errors.badRequest('requireSignedURLs must be true or false', { pointer: '/requireSignedURLs' });
 }
 
 export function createDirectUpload(app: ApiApp, services: Services): void {

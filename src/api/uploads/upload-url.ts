@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
+import { toImagesError } from '../error-handler.js';
 import { checkDeclaredLength, readUploadForm } from '../images/upload-form.js';
 import type { ApiApp } from '../types.js';
 
@@ -24,11 +25,23 @@ export function uploadUrlRoutes(app: ApiApp, services: Services): void {
     schema: { params: UploadParams },
     // Errors must be readable cross-origin too.
     onError: async (_request, reply) => void cors(reply),
-    preValidation: async (request) => checkDeclaredLength(request),
+    // Refusals (dead URL, too big, misnamed field) come before or while the body is read: read the
+    // rest so fetch clients see the answer.
+    config: { discardRefusedBody: true },
     handler: async (request, reply) => {
       cors(reply);
-      const form = await readUploadForm(request);
-      return ok(await services.directUploads.complete(request.params.hash, request.params.token, form.file));
+      // Read only once the URL is known to be open: it is the only credential, so a dead one must
+      // not make the server read and buffer up to 10 MB.
+      const readFile = async () => {
+        try {
+          checkDeclaredLength(request);
+          return (await readUploadForm(request)).file;
+        } catch (err) {
+          // As the client will see it (the multipart parser's own errors included), for the failure event too.
+          throw toImagesError(err, request) ?? err;
+        }
+      };
+      return ok(await services.directUploads.complete(request.params.hash, request.params.token, readFile));
     },
   });
 }
