@@ -90,6 +90,10 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   });
   // An idle pooled connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // pg-pool listens for errors only on idle clients: a socket that dies while a query runs fails
+  // that query and then emits 'error' on its client, which with no listener ends the process.
+  // The query's caller sees the failure, and the pool discards the dead client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     (await pool.connect()).release();
   } catch (err) {

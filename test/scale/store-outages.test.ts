@@ -1,0 +1,61 @@
+/**
+ * A node on PostgreSQL + S3 whose connections to PostgreSQL are cut or refused while it works (a
+ * TCP proxy stands between it and the shared server). Whatever a request was doing, the node
+ * answers it with an envelope, keeps running, and serves normally once PostgreSQL is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as images from '../helpers/images.js';
+import { startNodes, type TestNode, type TestNodes } from '../helpers/nodes.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { postgresSkipReason } from '../support/postgres-test-database.js';
+import { s3SkipReason } from '../support/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../support/test-engine.js';
+
+const skipReason = postgresSkipReason ?? s3SkipReason;
+if (skipReason) console.warn(`[store-outages] SKIPPED: ${skipReason}`);
+
+describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL connections fail', () => {
+  let stores: TestStores;
+  let proxy: TcpProxy;
+  let cluster: TestNodes;
+  let node: TestNode;
+
+  beforeAll(async () => {
+    stores = await createScaledStores();
+    const database = new URL(stores.env.DATABASE_URL!);
+    proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
+    database.host = `127.0.0.1:${proxy.port}`;
+    cluster = await startNodes(1, { ...stores.env, DATABASE_URL: database.toString() });
+    node = cluster.nodes[0]!;
+  }, 90_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await proxy?.close();
+    await stores?.remove();
+  });
+
+  async function upload(bytes: Buffer): Promise<{ status: number; body: { success: boolean; errors: { code: number }[]; result: { id: string } | null } }> {
+    const form = new FormData();
+    form.set('file', new Blob([bytes], { type: 'image/jpeg' }), 'photo.jpg');
+    const res = await node.api('/images/v1', { method: 'POST', body: form });
+    return { status: res.status, body: (await res.json()) as Awaited<ReturnType<typeof upload>>['body'] };
+  }
+
+  it('survives its connections being cut during a burst of uploads, answers each with an envelope, and recovers', async () => {
+    const bytes = await images.jpeg(64, 48);
+    const burst = Array.from({ length: 40 }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 10));
+      return upload(bytes);
+    });
+    setTimeout(() => proxy.cutAll(), 150);
+    setTimeout(() => proxy.cutAll(), 250);
+    const answers = await Promise.all(burst);
+    for (const answer of answers) {
+      if (answer.status === 200) expect(answer.body.success).toBe(true);
+      else expect(answer.body).toMatchObject({ success: false, result: null, errors: [{ code: expect.any(Number) }] });
+    }
+    expect(node.child.exitCode).toBeNull();
+    expect(node.output()).not.toMatch(/Unhandled 'error' event/);
+    expect((await upload(bytes)).status).toBe(200);
+  }, 60_000);
+});
