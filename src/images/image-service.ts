@@ -82,9 +82,12 @@ export class ImageService {
     try {
       await images.insert(record);
     } catch (err) {
+      // Only a refused insert proves the row does not exist. Any other failure (a connection lost
+      // around the commit) may have stored it, so the blob stays; the stray-blob sweeper removes
+      // it if no row refers to it.
+      if (!(err instanceof DuplicateImageError)) throw err;
       await blobs.delete(blobKey);
-      if (err instanceof DuplicateImageError) throw errors.alreadyExists('Image with this custom ID');
-      throw err;
+      throw errors.alreadyExists('Image with this custom ID');
     }
     const view = await this.view(account, record);
     await this.deps.events.emit(account.id, 'image.uploaded', { image: view });

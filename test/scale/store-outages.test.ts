@@ -1,14 +1,16 @@
 /**
  * A node on PostgreSQL + S3 whose connections to PostgreSQL are cut or refused while it works (a
  * TCP proxy stands between it and the shared server). Whatever a request was doing, the node
- * answers it with an envelope, keeps running, and serves normally once PostgreSQL is back.
+ * answers it with an envelope, keeps running, and serves normally once PostgreSQL is back; no row
+ * is left without its blob.
  */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { startNodes, type TestNode, type TestNodes } from '../helpers/nodes.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason } from '../support/s3-test-bucket.js';
+import { s3SkipReason, testS3Client } from '../support/s3-test-bucket.js';
 import { createScaledStores, type TestStores } from '../support/test-engine.js';
 
 const skipReason = postgresSkipReason ?? s3SkipReason;
@@ -41,14 +43,30 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL connections f
     return { status: res.status, body: (await res.json()) as Awaited<ReturnType<typeof upload>>['body'] };
   }
 
+  /** Every image row's blob exists in the bucket. */
+  async function expectEveryRowHasItsBlob() {
+    const bucket = new URL(stores.env.BLOB_STORE_URL!).hostname;
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: stores.env.DATABASE_URL });
+    await client.connect();
+    const s3 = testS3Client();
+    try {
+      const { rows: keys } = await client.query<{ blob_key: string }>('select blob_key from images where blob_key is not null');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const { blob_key } of keys) await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: blob_key }));
+    } finally {
+      await client.end();
+      s3.destroy();
+    }
+  }
+
   it('survives its connections being cut during a burst of uploads, answers each with an envelope, and recovers', async () => {
     const bytes = await images.jpeg(64, 48);
     const burst = Array.from({ length: 40 }, async (_, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 10));
       return upload(bytes);
     });
-    setTimeout(() => proxy.cutAll(), 150);
-    setTimeout(() => proxy.cutAll(), 250);
+    for (let at = 100; at <= 400; at += 50) setTimeout(() => proxy.cutAll(), at);
     const answers = await Promise.all(burst);
     for (const answer of answers) {
       if (answer.status === 200) expect(answer.body.success).toBe(true);
@@ -57,5 +75,6 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL connections f
     expect(node.child.exitCode).toBeNull();
     expect(node.output()).not.toMatch(/Unhandled 'error' event/);
     expect((await upload(bytes)).status).toBe(200);
+    await expectEveryRowHasItsBlob();
   }, 60_000);
 });
