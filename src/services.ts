@@ -128,6 +128,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     imageQuota: config.imageQuota,
     events,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+    onStrayBlob: (blobKey, err) => console.error(`pictor: could not delete blob ${blobKey} of a deleted image (the stray-blob sweep will): ${(err as Error).message}`),
   });
   const directUploads = new DirectUploadService({
     images: imageRepository,

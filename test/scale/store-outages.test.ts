@@ -1,8 +1,8 @@
 /**
- * A node on PostgreSQL + S3 whose connections to PostgreSQL are cut or refused while it works (a
- * TCP proxy stands between it and the shared server). Whatever a request was doing, the node
- * answers it with an envelope, keeps running, and serves normally once PostgreSQL is back; no row
- * is left without its blob.
+ * A node on PostgreSQL + S3 whose connections to PostgreSQL or to S3 are cut or refused while it
+ * works (TCP proxies stand between it and the shared servers). Whatever a request was doing, the
+ * node answers it with an envelope (503 and Retry-After while a store is down), keeps running, and
+ * serves normally once the store is back; no row is left without its blob.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,10 @@ import { createScaledStores, type TestStores } from '../support/test-engine.js';
 const skipReason = postgresSkipReason ?? s3SkipReason;
 if (skipReason) console.warn(`[store-outages] SKIPPED: ${skipReason}`);
 
-describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL connections fail', () => {
+describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL or S3 connections fail', () => {
   let stores: TestStores;
   let proxy: TcpProxy;
+  let s3Proxy: TcpProxy;
   let cluster: TestNodes;
   let node: TestNode;
 
@@ -27,16 +28,22 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL connections f
     const database = new URL(stores.env.DATABASE_URL!);
     proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
     database.host = `127.0.0.1:${proxy.port}`;
-    cluster = await startNodes(1, { ...stores.env, DATABASE_URL: database.toString() });
+    const blobStore = new URL(stores.env.BLOB_STORE_URL!);
+    const s3 = new URL(blobStore.searchParams.get('endpoint')!);
+    s3Proxy = await startTcpProxy(s3.hostname, Number(s3.port || 80));
+    s3.host = `127.0.0.1:${s3Proxy.port}`;
+    blobStore.searchParams.set('endpoint', s3.origin);
+    cluster = await startNodes(1, { ...stores.env, DATABASE_URL: database.toString(), BLOB_STORE_URL: blobStore.toString() });
     node = cluster.nodes[0]!;
   }, 90_000);
   afterAll(async () => {
     await cluster?.stop();
     await proxy?.close();
+    await s3Proxy?.close();
     await stores?.remove();
   });
 
-  async function upload(bytes: Buffer): Promise<{ status: number; body: { success: boolean; errors: { code: number }[]; result: { id: string } | null } }> {
+  async function upload(bytes: Buffer): Promise<{ status: number; body: { success: boolean; errors: { code: number }[]; result: { id: string; variants: string[] } | null } }> {
     const form = new FormData();
     form.set('file', new Blob([bytes], { type: 'image/jpeg' }), 'photo.jpg');
     const res = await node.api('/images/v1', { method: 'POST', body: form });
@@ -76,5 +83,61 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL connections f
     expect(node.output()).not.toMatch(/Unhandled 'error' event/);
     expect((await upload(bytes)).status).toBe(200);
     await expectEveryRowHasItsBlob();
+  }, 60_000);
+
+  /** An upload while `proxy` refuses connections answer 503 envelopes naming `store`. */
+  async function expectUnavailableWhileRefused(proxy: TcpProxy, store: string) {
+    proxy.refuse();
+    try {
+      const down = await upload(await images.jpeg(64, 48));
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ success: false, result: null, errors: [{ code: 9522, message: expect.stringContaining(store) }] });
+    } finally {
+      proxy.restore();
+    }
+  }
+
+  it('answers 503 with Retry-After while PostgreSQL refuses connections, on the API and on delivery, and serves again once it is back', async () => {
+    const { body } = await upload(await images.jpeg(64, 48));
+    const url = body.result!.variants[0]!;
+    proxy.refuse();
+    try {
+      const list = await node.api('/images/v2');
+      expect(list.status).toBe(503);
+      expect(list.headers.get('retry-after')).toBe('5');
+      expect(await list.json()).toMatchObject({ success: false, result: null, errors: [{ code: 9522 }] });
+      const delivery = await fetch(url);
+      expect(delivery.status).toBe(503);
+      expect(await delivery.text()).toMatch(/^ERROR 9522: The image database is unavailable/);
+    } finally {
+      proxy.restore();
+    }
+    await expectUnavailableWhileRefused(proxy, 'database');
+    expect((await upload(await images.jpeg(64, 48))).status).toBe(200);
+    expect((await fetch(url)).status).toBe(200);
+    expect(node.child.exitCode).toBeNull();
+  }, 60_000);
+
+  it('answers 503 while S3 refuses connections, keeps serving cached renditions, and lets deletes succeed', async () => {
+    const uploaded = await upload(await images.jpeg(64, 48));
+    const cachedUrl = uploaded.body.result!.variants[0]!;
+    expect((await fetch(cachedUrl)).status).toBe(200);
+    const uncached = await upload(await images.jpeg(64, 48));
+    const uncachedUrl = uncached.body.result!.variants[0]!;
+    await expectUnavailableWhileRefused(s3Proxy, 'blob store');
+    s3Proxy.refuse();
+    try {
+      expect((await fetch(cachedUrl)).status).toBe(200);
+      const delivery = await fetch(uncachedUrl);
+      expect(delivery.status).toBe(503);
+      expect(await delivery.text()).toMatch(/^ERROR 9522: The image blob store is unavailable/);
+      // The row goes first; the blob left behind is the stray-blob sweeper's.
+      expect((await node.api(`/images/v1/${uncached.body.result!.id}`, { method: 'DELETE' })).status).toBe(200);
+    } finally {
+      s3Proxy.restore();
+    }
+    expect((await node.api(`/images/v1/${uncached.body.result!.id}`)).status).toBe(404);
+    expect((await upload(await images.jpeg(64, 48))).status).toBe(200);
+    expect(node.child.exitCode).toBeNull();
   }, 60_000);
 });
