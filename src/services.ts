@@ -86,7 +86,7 @@ export interface ServiceOverrides {
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
   const purge = new DeliveryVersionBump(await openPurgeBus(config, database), accountRepository);

@@ -10,6 +10,8 @@ export interface TcpProxy {
   cutAll(): void;
   /** Refuses new connections (and cuts the open ones) until `restore()`: the store is "down". */
   refuse(): void;
+  /** Drops every byte both ways until `restore()`, connections staying open: a network partition. */
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -17,6 +19,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let refusing = false;
+  let stalled = false;
   const server = net.createServer((client) => {
     if (refusing) return void client.resetAndDestroy();
     const upstream = net.connect(targetPort, targetHost);
@@ -29,8 +32,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (chunk) => stalled || upstream.write(chunk));
+    upstream.on('data', (chunk) => stalled || client.write(chunk));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const cutAll = () => {
@@ -43,8 +46,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       refusing = true;
       cutAll();
     },
+    stall() {
+      stalled = true;
+    },
     restore() {
       refusing = false;
+      stalled = false;
     },
     close: () =>
       new Promise<void>((resolve) => {

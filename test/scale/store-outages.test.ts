@@ -33,7 +33,12 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL or S3 connect
     s3Proxy = await startTcpProxy(s3.hostname, Number(s3.port || 80));
     s3.host = `127.0.0.1:${s3Proxy.port}`;
     blobStore.searchParams.set('endpoint', s3.origin);
-    cluster = await startNodes(1, { ...stores.env, DATABASE_URL: database.toString(), BLOB_STORE_URL: blobStore.toString() });
+    cluster = await startNodes(1, {
+      ...stores.env,
+      DATABASE_URL: database.toString(),
+      BLOB_STORE_URL: blobStore.toString(),
+      PICTOR_DB_QUERY_TIMEOUT_MS: '1000',
+    });
     node = cluster.nodes[0]!;
   }, 90_000);
   afterAll(async () => {
@@ -138,6 +143,24 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL or S3 connect
     }
     expect((await node.api(`/images/v1/${uncached.body.result!.id}`)).status).toBe(404);
     expect((await upload(await images.jpeg(64, 48))).status).toBe(200);
+    expect(node.child.exitCode).toBeNull();
+  }, 60_000);
+
+  it('gives up queries PostgreSQL does not answer (a partition), answers 503, and recovers once the network is back', async () => {
+    expect((await node.api('/images/v2')).status).toBe(200);
+    proxy.stall();
+    try {
+      const started = Date.now();
+      const answers = await Promise.all([node.api('/images/v2'), node.api('/images/v1/stats')]);
+      expect(answers.map((a) => a.status)).toEqual([503, 503]);
+      // The query deadline (1 s here) or the 5 s connection timeout, never an open-ended wait.
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      proxy.restore();
+    }
+    // The partitioned connections were dropped; the pool opens new ones.
+    const after = await Promise.all(Array.from({ length: 12 }, () => node.api('/images/v2')));
+    expect(after.map((a) => a.status)).toEqual(Array(12).fill(200));
     expect(node.child.exitCode).toBeNull();
   }, 60_000);
 });
