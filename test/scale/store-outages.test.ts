@@ -33,6 +33,7 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL or S3 connect
     s3Proxy = await startTcpProxy(s3.hostname, Number(s3.port || 80));
     s3.host = `127.0.0.1:${s3Proxy.port}`;
     blobStore.searchParams.set('endpoint', s3.origin);
+    blobStore.searchParams.set('timeoutMs', '1000');
     cluster = await startNodes(1, {
       ...stores.env,
       DATABASE_URL: database.toString(),
@@ -162,5 +163,20 @@ describe.skipIf(skipReason !== undefined)('a node whose PostgreSQL or S3 connect
     const after = await Promise.all(Array.from({ length: 12 }, () => node.api('/images/v2')));
     expect(after.map((a) => a.status)).toEqual(Array(12).fill(200));
     expect(node.child.exitCode).toBeNull();
+  }, 60_000);
+
+  it('gives up S3 requests the server does not answer, answers 503, and recovers once the network is back', async () => {
+    s3Proxy.stall();
+    try {
+      const started = Date.now();
+      const stalled = await upload(await images.jpeg(64, 48));
+      expect(stalled.status).toBe(503);
+      expect(stalled.body).toMatchObject({ errors: [{ code: 9522, message: expect.stringContaining('blob store') }] });
+      // Three attempts of 1 s silence each, plus the SDK's backoff.
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      s3Proxy.restore();
+    }
+    expect((await upload(await images.jpeg(64, 48))).status).toBe(200);
   }, 60_000);
 });
