@@ -14,6 +14,7 @@ export interface Config {
   databaseUrl: string;
   blobStoreUrl: string;
   databasePoolSize: number;
+  databaseQueryTimeoutMs: number;
   /** Delivery base URL; undefined means http://HOST:PORT with the port actually bound. */
   deliveryUrl: string | undefined;
   accountId: string | undefined;
@@ -119,6 +120,8 @@ const settings: Setting<keyof Config>[] = [
   },
   { key: 'databasePoolSize', env: 'PICTOR_DB_POOL_SIZE', doc: 'PostgreSQL connections per process (plus one for purge messages).', defaultText: '`10`',
     parse: int('PICTOR_DB_POOL_SIZE', 10, 1, 1000) },
+  { key: 'databaseQueryTimeoutMs', env: 'PICTOR_DB_QUERY_TIMEOUT_MS', doc: 'PostgreSQL: a query unanswered for this long fails (503) and its connection is replaced; 0 waits forever. Migrations at start are exempt.', defaultText: '`30000`',
+    parse: int('PICTOR_DB_QUERY_TIMEOUT_MS', 30_000, 0, 3_600_000) },
   {
     key: 'deliveryUrl', env: 'PICTOR_DELIVERY_URL', doc: 'Public base URL of image delivery, used in `variants` URLs.',
     defaultText: '`http://HOST:PORT`',

@@ -121,6 +121,12 @@ export const errors = {
     new ImagesError(9529, 429, 'Too many images are being processed right now; retry shortly', {
       headers: { 'retry-after': String(retryAfterSeconds) },
     }),
+  /** PostgreSQL or the S3 server could not be reached or failed to answer; the cause is logged. */
+  storeUnavailable: (store: string, cause: unknown) =>
+    new ImagesError(9522, 503, `The image ${store} is unavailable right now; retry shortly`, {
+      headers: { 'retry-after': '5' },
+      cause,
+    }),
   internal: () => new ImagesError(10001, 500, 'Internal error'),
 } as const;
 

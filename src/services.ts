@@ -86,7 +86,7 @@ export interface ServiceOverrides {
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
   const purge = new DeliveryVersionBump(await openPurgeBus(config, database), accountRepository);
@@ -129,6 +129,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     imageQuota: config.imageQuota,
     events,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+    onStrayBlob: (blobKey, err) => console.error(`pictor: could not delete blob ${blobKey} of a deleted image (the stray-blob sweep will): ${(err as Error).message}`),
   });
   const directUploads = new DirectUploadService({
     images: imageRepository,

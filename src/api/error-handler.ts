@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
+import { failedStore } from '../storage/store-failure.js';
 import { failure } from './envelope.js';
 import { discardRequestBody } from './discard-request-body.js';
 import { validationError } from './validation-error.js';
@@ -43,6 +44,8 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): ImagesErr
 
 export function toImagesError(err: unknown, request: FastifyRequest): ImagesError | undefined {
   if (err instanceof ImagesError) return err;
+  const store = failedStore(err);
+  if (store) return errors.storeUnavailable(store, err);
   if (err && typeof err === 'object') return fromFastifyError(err as FastifyError, request);
   return undefined;
 }
@@ -56,7 +59,7 @@ function worthDiscarding(request: FastifyRequest, err: ImagesError): boolean {
 
 /** The client hung up (or was cut off by the request timeout) while its body was still arriving. */
 const clientWentAway = (err: unknown, request: FastifyRequest): boolean =>
-  (err as { code?: string } | null)?.code === 'ECONNRESET' && request.raw.destroyed;
+  (err as { code?: string } | null)?.code === 'ECONNRESET' && request.raw.destroyed && failedStore(err) === undefined;
 
 export async function apiErrorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const known = clientWentAway(err, request) ? errors.requestIncomplete() : toImagesError(err, request);

@@ -59,6 +59,8 @@ export interface ImageServiceDeps {
   events: ImageEvents;
   /** Bounds concurrent full decodes of uploads (each may hold up to 100 MP). */
   inspectQueue: BoundedQueue;
+  /** A deleted image's blob could not be deleted (it stays for the sweeper); for the log. */
+  onStrayBlob: (blobKey: string, err: unknown) => void;
 }
 
 export class ImageService {
@@ -82,9 +84,12 @@ export class ImageService {
     try {
       await images.insert(record);
     } catch (err) {
+      // Only a refused insert proves the row does not exist. Any other failure (a connection lost
+      // around the commit) may have stored it, so the blob stays; the stray-blob sweeper removes
+      // it if no row refers to it.
+      if (!(err instanceof DuplicateImageError)) throw err;
       await blobs.delete(blobKey);
-      if (err instanceof DuplicateImageError) throw errors.alreadyExists('Image with this custom ID');
-      throw err;
+      throw errors.alreadyExists('Image with this custom ID');
     }
     const view = await this.view(account, record);
     await this.deps.events.emit(account.id, 'image.uploaded', { image: view });
@@ -125,7 +130,9 @@ export class ImageService {
     const removed = await this.deps.images.remove(account.id, id);
     if (!removed) throw errors.imageNotFound();
     await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
-    if (removed.blobKey) await this.deps.blobs.delete(removed.blobKey);
+    // The image is gone once its row is: a blob store failure now must not answer the client that
+    // the delete failed. The blob, referenced by nothing, is left to the stray-blob sweeper.
+    if (removed.blobKey) await this.deps.blobs.delete(removed.blobKey).catch((err) => this.deps.onStrayBlob(removed.blobKey!, err));
     await this.deps.events.emit(account.id, 'image.deleted', { image: { id } });
   }
 

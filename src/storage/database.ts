@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Schema } from './schema.js';
 import { migrateToLatest, pendingMigrations } from './migrations.js';
+import { giveUpUnansweredQueries } from './postgres-query-deadline.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,6 +15,8 @@ export interface Database {
   db: Kysely<Schema>;
   dialect: DialectName;
   close(): Promise<void>;
+  /** Starts enforcing `queryTimeoutMs` (PostgreSQL only); called once migrations, which may take long, are done. */
+  enforceQueryTimeout?(): void;
 }
 
 export interface OpenDatabaseOptions {
@@ -24,6 +27,8 @@ export interface OpenDatabaseOptions {
    * installation elsewhere. Refuses a database whose schema is behind this version of Pictor.
    */
   readOnly?: boolean;
+  /** PostgreSQL: a query unanswered for this long fails and its connection is dropped (0: never). */
+  queryTimeoutMs?: number;
 }
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -31,6 +36,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   try {
     if (!options.readOnly) await migrateToLatest(database.db as Kysely<unknown>);
     else await refuseIfBehind(database);
+    database.enforceQueryTimeout?.();
   } catch (err) {
     await database.close();
     throw err;
@@ -90,6 +96,14 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   });
   // An idle pooled connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // pg-pool listens for errors only on idle clients: a socket that dies while a query runs fails
+  // that query and then emits 'error' on its client, which with no listener ends the process.
+  // The query's caller sees the failure, and the pool discards the dead client on release.
+  let queryTimeoutMs = 0;
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    giveUpUnansweredQueries(client, () => queryTimeoutMs);
+  });
   try {
     (await pool.connect()).release();
   } catch (err) {
@@ -97,7 +111,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     throw new Error(`cannot connect to PostgreSQL at ${url.replace(/\/\/[^@/]*@/, '//')}: ${(err as Error).message}`, { cause: err });
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', close: () => db.destroy(), enforceQueryTimeout: () => void (queryTimeoutMs = options.queryTimeoutMs ?? 0) };
 }
 
 async function refuseIfBehind(database: Database): Promise<void> {

@@ -5,7 +5,7 @@ describe('parseS3BlobStoreUrl', () => {
   it('reads every parameter', () => {
     const url =
       's3://images.example?endpoint=http://127.0.0.1:7480/&region=eu-west-1&forcePathStyle=false' +
-      '&prefix=/pictor/prod/&createBucket=true&accessKeyId=AK&secretAccessKey=S%2Fk';
+      '&prefix=/pictor/prod/&createBucket=true&timeoutMs=2500&accessKeyId=AK&secretAccessKey=S%2Fk';
     expect(parseS3BlobStoreUrl(url)).toEqual({
       bucket: 'images.example',
       prefix: 'pictor/prod/',
@@ -14,6 +14,7 @@ describe('parseS3BlobStoreUrl', () => {
       region: 'eu-west-1',
       forcePathStyle: false,
       credentials: { accessKeyId: 'AK', secretAccessKey: 'S/k' },
+      timeoutMs: 2500,
     });
   });
 
@@ -24,6 +25,7 @@ describe('parseS3BlobStoreUrl', () => {
       prefix: '',
       createBucket: false,
       credentials: undefined,
+      timeoutMs: 10_000,
     });
   });
 
@@ -42,6 +44,8 @@ describe('parseS3BlobStoreUrl', () => {
     ['s3://bucket?forcepathstyle=true', /unknown parameter "forcepathstyle"/],
     ['s3://bucket?createBucket=yes', /createBucket must be true or false/],
     ['s3://bucket?accessKeyId=AK', /given together/],
+    ['s3://bucket?timeoutMs=5s', /timeoutMs must be a whole number/],
+    ['s3://bucket?timeoutMs=0', /timeoutMs must be a whole number/],
   ])('rejects %s', (url, message) => {
     expect(() => parseS3BlobStoreUrl(url)).toThrow(message);
   });

@@ -11,6 +11,8 @@
  * - prefix: objects are stored as `PREFIX/KEY`, so a bucket can be shared.
  * - createBucket: create the bucket at start when it is missing. Default false: production
  *   credentials are usually not allowed to, and a typo should fail rather than make a new bucket.
+ * - timeoutMs: how long a request may wait for the server to send anything (default 10000); the
+ *   SDK then retries, up to 3 attempts in all, before the request answers 503.
  * - accessKeyId + secretAccessKey: meant for tests. Otherwise the SDK's default chain applies
  *   (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, shared credentials file, instance role, …).
  */
@@ -24,9 +26,11 @@ export interface S3BlobStoreSettings {
   region: string | undefined;
   forcePathStyle: boolean;
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Silence on a request's socket after which it is given up. */
+  timeoutMs: number;
 }
 
-const knownParameters = ['endpoint', 'region', 'forcePathStyle', 'prefix', 'createBucket', 'accessKeyId', 'secretAccessKey'];
+const knownParameters = ['endpoint', 'region', 'forcePathStyle', 'prefix', 'createBucket', 'timeoutMs', 'accessKeyId', 'secretAccessKey'];
 
 // S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens, letter or digit at both ends.
 const bucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -71,6 +75,7 @@ export function parseS3BlobStoreUrl(url: string): S3BlobStoreSettings {
     region: params.get('region') || (endpoint ? 'us-east-1' : undefined),
     forcePathStyle: booleanParam(params, 'forcePathStyle', endpoint !== undefined),
     credentials: credentialsParams(params),
+    timeoutMs: timeoutParam(params.get('timeoutMs')),
   };
 }
 
@@ -80,6 +85,15 @@ function endpointParam(raw: string | null): string | undefined {
     throw new BlobStoreUrlError(`endpoint must be http(s)://host[:port], got "${raw}"`);
   }
   return raw.replace(/\/$/, '');
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function timeoutParam(raw: string | null): number {
+  if (raw === null || raw === '') return DEFAULT_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms < 100 || ms > 600_000) throw new BlobStoreUrlError(`timeoutMs must be a whole number from 100 to 600000, got "${raw}"`);
+  return ms;
 }
 
 function prefixParam(raw: string | null): string {

@@ -35,8 +35,10 @@ export class S3BlobStore implements BlobStore {
       // trailer, which Ceph RGW and Swift reject; put() sends Content-MD5 instead, which they verify.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // Fail fast on an unreachable endpoint; requestTimeout is per-socket idle time, not total time.
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+      // Fail fast on an unreachable endpoint, and give up a server that goes silent: socketTimeout
+      // is idle time, so a large body on a slow link is fine. (requestTimeout is total time and,
+      // without throwOnRequestTimeout, only logs a warning: a stalled server would hang forever.)
+      requestHandler: { connectionTimeout: 5_000, socketTimeout: settings.timeoutMs },
     });
     const store = new S3BlobStore(client, settings.bucket, settings.prefix);
     try {
