@@ -6,6 +6,7 @@
  * results (bounded by bytes), so a worker that asks a little later gets them too.
  */
 import type { Cluster, Worker } from 'node:cluster';
+import { PrimaryRequests } from '../util/primary-requests.js';
 import { MemoryLru } from './memory-lru.js';
 import type { Rendition } from './rendition.js';
 
@@ -46,26 +47,20 @@ function revive(rendition: Rendition): Rendition {
 
 /** The worker side. */
 export class ClusterFlights implements Flights {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (answer: Answer) => void>();
+  /** Answers: a result to use, or undefined to go and render it yourself. */
+  private readonly requests = new PrimaryRequests<Rendition | undefined>();
 
   constructor() {
     process.on('message', (message: unknown) => {
-      if (!isAnswer(message)) return;
-      this.waiting.get(message.pictorFlightAnswer)?.(message);
-      this.waiting.delete(message.pictorFlightAnswer);
+      if (isAnswer(message)) this.requests.settle(message.pictorFlightAnswer, message.rendition);
     });
   }
 
   async run(key: string, produce: () => Promise<Rendition>): Promise<Rendition> {
+    // No primary to coordinate with (nor to tell when done).
     if (!process.send || !process.connected) return produce();
-    const id = this.nextId++;
-    const answered = new Promise<Answer>((resolve) => this.waiting.set(id, resolve));
-    process.send({ pictorFlight: key, id } satisfies Ask);
-    const timeout = new Promise<Answer>((resolve) => setTimeout(() => resolve({ pictorFlightAnswer: id }), WAIT_LIMIT_MS).unref());
-    const answer = await Promise.race([answered, timeout]);
-    this.waiting.delete(id);
-    if (answer.rendition) return revive(answer.rendition);
+    const ready = await this.requests.ask((id) => ({ pictorFlight: key, id }) satisfies Ask, WAIT_LIMIT_MS, () => undefined);
+    if (ready) return revive(ready);
     try {
       const rendition = await produce();
       process.send?.({ pictorFlightDone: key, rendition } satisfies Done);

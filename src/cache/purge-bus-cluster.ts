@@ -7,6 +7,7 @@
  * time is replaced, since it might otherwise serve what was purged.
  */
 import type { Cluster, Worker } from 'node:cluster';
+import { PrimaryRequests } from '../util/primary-requests.js';
 import { type PurgeBus, type PurgeEvent, PurgeHandlers, type PurgeHandler } from './purge-bus.js';
 
 /** worker → primary: an event to relay; primary → worker: an event to apply (with an id to ack). */
@@ -31,15 +32,13 @@ const isDone = (m: unknown): m is DoneMessage => typeof (m as DoneMessage | null
 export class ClusterPurgeBus implements PurgeBus {
   readonly synchronous = true;
   private readonly handlers = new PurgeHandlers();
-  private readonly waiting = new Map<number, () => void>();
-  private nextId = 1;
+  private readonly requests = new PrimaryRequests<void>();
   private readonly onMessage = (message: unknown) => {
     if (isPurge(message)) {
       this.handlers.receive(message.pictorPurge);
       process.send?.({ pictorPurgeAck: message.id } satisfies AckMessage);
     } else if (isDone(message)) {
-      this.waiting.get(message.pictorPurgeDone)?.();
-      this.waiting.delete(message.pictorPurgeDone);
+      this.requests.settle(message.pictorPurgeDone);
     }
   };
 
@@ -49,13 +48,8 @@ export class ClusterPurgeBus implements PurgeBus {
 
   async publish(event: PurgeEvent): Promise<void> {
     this.handlers.dispatch(event);
-    if (!process.send || !process.connected) return;
-    const id = this.nextId++;
-    const done = new Promise<void>((resolve) => this.waiting.set(id, resolve));
-    process.send({ pictorPurge: this.handlers.encode(event), id } satisfies PurgeMessage);
     // The primary answers within its ack timeout; this bound only guards against a primary that died.
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, ACK_TIMEOUT_MS * 2).unref())]);
-    this.waiting.delete(id);
+    await this.requests.ask((id) => ({ pictorPurge: this.handlers.encode(event), id }) satisfies PurgeMessage, ACK_TIMEOUT_MS * 2, () => undefined);
   }
 
   subscribe(handler: PurgeHandler): () => void {
@@ -69,8 +63,7 @@ export class ClusterPurgeBus implements PurgeBus {
   async close(): Promise<void> {
     process.off('message', this.onMessage);
     this.handlers.clear();
-    for (const resolve of this.waiting.values()) resolve();
-    this.waiting.clear();
+    this.requests.settleAll();
   }
 }
 

@@ -5,6 +5,7 @@
  * only the answering worker.
  */
 import type { Cluster, Worker } from 'node:cluster';
+import { PrimaryRequests } from '../util/primary-requests.js';
 
 interface Ask {
   pictorMetrics: number;
@@ -54,26 +55,17 @@ export function mergeExpositions(texts: string[]): string {
 
 /** The worker side: answers the primary's collection rounds, and asks for the machine's view. */
 export class ClusterMetrics {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (text: string) => void>();
+  private readonly requests = new PrimaryRequests<string>();
 
   constructor(render: () => string) {
     process.on('message', (message: unknown) => {
       if (isCollect(message)) process.send?.({ pictorMetricsReply: message.pictorMetricsCollect, text: render() } satisfies Reply);
-      else if (isAnswer(message)) {
-        this.waiting.get(message.pictorMetricsAnswer)?.(message.text);
-        this.waiting.delete(message.pictorMetricsAnswer);
-      }
+      else if (isAnswer(message)) this.requests.settle(message.pictorMetricsAnswer, message.text);
     });
   }
 
   machine(fallback: () => string): Promise<string> {
-    if (!process.send || !process.connected) return Promise.resolve(fallback());
-    const id = this.nextId++;
-    const answered = new Promise<string>((resolve) => this.waiting.set(id, resolve));
-    process.send({ pictorMetrics: id } satisfies Ask);
-    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(fallback()), COLLECT_TIMEOUT_MS * 2).unref());
-    return Promise.race([answered, timeout]).finally(() => this.waiting.delete(id));
+    return this.requests.ask((id) => ({ pictorMetrics: id }) satisfies Ask, COLLECT_TIMEOUT_MS * 2, fallback);
   }
 }
 
