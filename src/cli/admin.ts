@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Permission } from '../accounts/model.js';
 import type { Config } from '../config.js';
 import { createServices, type Services } from '../services.js';
+import { sqliteFileOf } from '../storage/database.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -23,8 +24,9 @@ export async function withServices<T>(config: Config, fn: (services: Services) =
 }
 
 function refuseMissingDatabase(config: Config): void {
-  if (!config.databaseUrl.startsWith('sqlite:')) return;
-  const file = path.resolve(config.databaseUrl.slice('sqlite:'.length));
+  const sqliteFile = sqliteFileOf(config.databaseUrl);
+  if (sqliteFile === undefined) return;
+  const file = path.resolve(sqliteFile);
   if (!fs.existsSync(file)) throw new UsageError(`no Pictor database at ${file}; set PICTOR_DATA_DIR (or DATABASE_URL) to the server's`);
 }
 

@@ -11,16 +11,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { openSqliteFile } from '../storage/database.js';
+import { openSqliteFile, sqliteFileOf } from '../storage/database.js';
 
 /** Held for the life of the process; kept referenced so it is never garbage-collected. */
 let held: import('better-sqlite3').Database | undefined;
 
 export async function holdServingLock(config: Pick<Config, 'databaseUrl' | 'purgeBusUrl'>): Promise<void> {
   // PostgreSQL: purges cross servers through it or the bus; any number of them may serve.
-  if (!config.databaseUrl.startsWith('sqlite:')) return;
-  const databaseFile = config.databaseUrl.slice('sqlite:'.length);
-  if (databaseFile === ':memory:') return;
+  const databaseFile = sqliteFileOf(config.databaseUrl);
+  if (databaseFile === undefined || databaseFile === ':memory:') return;
   const alone = !config.purgeBusUrl;
   const lockFile = `${path.resolve(databaseFile)}.serve-lock`;
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });

@@ -31,8 +31,14 @@ export interface OpenDatabaseOptions {
   queryTimeoutMs?: number;
 }
 
+/** The file a `sqlite:` DATABASE_URL names (as given, maybe relative or `:memory:`); undefined for PostgreSQL. */
+export function sqliteFileOf(url: string): string | undefined {
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : undefined;
+}
+
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const database = url.startsWith('sqlite:') ? await openSqlite(url.slice('sqlite:'.length), options) : await openPostgres(url, options);
+  const sqliteFile = sqliteFileOf(url);
+  const database = sqliteFile !== undefined ? await openSqlite(sqliteFile, options) : await openPostgres(url, options);
   try {
     if (!options.readOnly) await migrateToLatest(database.db as Kysely<unknown>);
     else await refuseIfBehind(database);
