@@ -3,6 +3,7 @@
  * Errors answer as imagedelivery.net does: `ERROR <code>: <message>` as text, with `Cf-Resized`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { failure } from '../api/envelope.js';
 import { toImagesError } from '../api/error-handler.js';
 import type { ApiApp } from '../api/types.js';
 import { errors, type ImagesError } from '../errors.js';
@@ -45,7 +46,7 @@ export const isApiPath = (url: string): boolean => url.startsWith(API_PREFIX) ||
 
 /** A mistyped API path reaches the delivery wildcard routes: answer it as the API would. */
 function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {
-  return reply.code(404).type('application/json').send({ result: null, success: false, errors: [{ code: 7003, message: `No route for the URI: ${rawPath}` }], messages: [] });
+  return reply.code(404).type('application/json').send(failure(errors.noRoute(rawPath)));
 }
 
 export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
