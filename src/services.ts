@@ -167,8 +167,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
   });
-  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(() => metrics.registry.render()) : undefined;
   const processMetrics = () => metrics.registry.render();
+  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(processMetrics) : undefined;
   return {
     metricsText: async (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine(processMetrics) : processMetrics()),
     config,
