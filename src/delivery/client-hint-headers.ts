@@ -24,33 +24,40 @@ export const widthHintHeaders = [...hintHeaders.width, ...hintHeaders.viewportWi
 /** What slow-connection-quality reads. */
 export const connectionHintHeaders = [...hintHeaders.rtt, ...hintHeaders.downlink, ...hintHeaders.ect, ...hintHeaders.saveData];
 
-function text(headers: IncomingHttpHeaders, hint: keyof typeof hintHeaders): string | undefined {
-  for (const name of hintHeaders[hint]) {
-    const raw = headers[name.toLowerCase()];
+/** Node's IncomingHttpHeaders keys are lowercase; lowered once here rather than per request. */
+const lowercaseHintHeaders = Object.fromEntries(
+  Object.entries(hintHeaders).map(([hint, names]) => [hint, names.map((name) => name.toLowerCase())]),
+) as Record<keyof typeof hintHeaders, string[]>;
+
+/**
+ * The first of a hint's headers (preferred first) that was sent and that `read` accepts; a value
+ * `read` refuses gives way to the next header. Runs per delivery request: no allocation.
+ */
+function firstHint<T>(headers: IncomingHttpHeaders, hint: keyof typeof hintHeaders, read: (value: string) => T | undefined): T | undefined {
+  for (const name of lowercaseHintHeaders[hint]) {
+    const raw = headers[name];
     const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value !== undefined) return value;
+    const accepted = value === undefined ? undefined : read(value);
+    if (accepted !== undefined) return accepted;
   }
   return undefined;
 }
 
-function number(headers: IncomingHttpHeaders, hint: keyof typeof hintHeaders): number | undefined {
-  for (const name of hintHeaders[hint]) {
-    const raw = headers[name.toLowerCase()];
-    const n = Number(Array.isArray(raw) ? raw[0] : raw);
-    if (raw !== undefined && Number.isFinite(n) && n >= 0) return n;
-  }
-  return undefined;
-}
+const asText = (value: string): string => value;
+const asNumber = (value: string): number | undefined => {
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+};
 
 export function readClientHints(headers: IncomingHttpHeaders): ClientHints {
   return {
-    width: number(headers, 'width'),
-    viewportWidth: number(headers, 'viewportWidth'),
-    dpr: number(headers, 'dpr'),
-    mobile: text(headers, 'mobile') === '?1' ? true : undefined,
-    rtt: number(headers, 'rtt'),
-    downlink: number(headers, 'downlink'),
-    ect: text(headers, 'ect'),
-    saveData: text(headers, 'saveData') === 'on' ? true : undefined,
+    width: firstHint(headers, 'width', asNumber),
+    viewportWidth: firstHint(headers, 'viewportWidth', asNumber),
+    dpr: firstHint(headers, 'dpr', asNumber),
+    mobile: firstHint(headers, 'mobile', asText) === '?1' ? true : undefined,
+    rtt: firstHint(headers, 'rtt', asNumber),
+    downlink: firstHint(headers, 'downlink', asNumber),
+    ect: firstHint(headers, 'ect', asText),
+    saveData: firstHint(headers, 'saveData', asText) === 'on' ? true : undefined,
   };
 }
