@@ -65,66 +65,66 @@ export const PICTOR_BUILD_DIR = path.dirname(MAIN);
 export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [] }) {
   let server = null;
   return {
-  id,
-  label,
-  role,
-  kind: 'server',
-  async prepare() {
-    await ensurePictorBuild();
-    if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
-    if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
-    const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
-    const commit = (await runCommand('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR }).catch(() => '?')).trim();
-    return { version: `pictor ${version} (${commit})` };
-  },
-  async start({ scenario }) {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const dataDir = path.join(TMP_DIR, `pictor-${randomBytes(4).toString('hex')}`);
-    mkdirSync(dataDir, { recursive: true });
-    const env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PICTOR_DATA_DIR: dataDir,
-      PICTOR_ACCOUNT_ID: ACCOUNT_ID,
-      PICTOR_API_TOKEN: API_TOKEN,
-      PICTOR_LOG_LEVEL: 'warn',
-      PICTOR_API_RATE_LIMIT: '0',
-      ...(scenario.cache === 'off' ? { PICTOR_CACHE_MEMORY_MB: '0', PICTOR_CACHE_DISK_MB: '0' } : {}),
-      ...fixedEnv,
-    };
-    let handle;
-    try {
-      handle = await startServer({ name: 'pictor', command: process.execPath, args: [...nodeArgs, MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
-      server = { handle, baseUrl, dataDir, images: {} };
-      await api(baseUrl, 'PATCH', '/images/v1/config', JSON.stringify({ flexible_variants: true }), { 'Content-Type': 'application/json' });
-      for (const source of sourcesOf(scenario)) server.images[source] = await uploadImage(baseUrl, corpusFile(source));
-      if (scenario.kind === 'upload') server.upload = await writeSdkUploadBody(corpusFile(scenario.source));
-    } catch (error) {
-      await this.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-      throw error;
-    }
-    return { baseUrl, pid: handle.pid };
-  },
-  urlFor({ source, width, format, quality }) {
-    const { accountHash, id } = server.images[source];
-    return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}`;
-  },
-  uploadRequest() {
-    return { method: 'POST', path: `/client/v4/accounts/${ACCOUNT_ID}/images/v1`, headers: AUTH, ...server.upload };
-  },
-  async transformCount() {
-    const response = await fetch(`${server.baseUrl}/metrics`);
-    return parseTransformCount(await response.text());
-  },
-  async stop() {
-    if (!server) return;
-    await server.handle?.stop();
-    rmSync(server.dataDir, { recursive: true, force: true });
-    server = null;
-  },
-};
+    id,
+    label,
+    role,
+    kind: 'server',
+    async prepare() {
+      await ensurePictorBuild();
+      if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
+      if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
+      const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
+      const commit = (await runCommand('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR }).catch(() => '?')).trim();
+      return { version: `pictor ${version} (${commit})` };
+    },
+    async start({ scenario }) {
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const dataDir = path.join(TMP_DIR, `pictor-${randomBytes(4).toString('hex')}`);
+      mkdirSync(dataDir, { recursive: true });
+      const env = {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PICTOR_DATA_DIR: dataDir,
+        PICTOR_ACCOUNT_ID: ACCOUNT_ID,
+        PICTOR_API_TOKEN: API_TOKEN,
+        PICTOR_LOG_LEVEL: 'warn',
+        PICTOR_API_RATE_LIMIT: '0',
+        ...(scenario.cache === 'off' ? { PICTOR_CACHE_MEMORY_MB: '0', PICTOR_CACHE_DISK_MB: '0' } : {}),
+        ...fixedEnv,
+      };
+      let handle;
+      try {
+        handle = await startServer({ name: 'pictor', command: process.execPath, args: [...nodeArgs, MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
+        server = { handle, baseUrl, dataDir, images: {} };
+        await api(baseUrl, 'PATCH', '/images/v1/config', JSON.stringify({ flexible_variants: true }), { 'Content-Type': 'application/json' });
+        for (const source of sourcesOf(scenario)) server.images[source] = await uploadImage(baseUrl, corpusFile(source));
+        if (scenario.kind === 'upload') server.upload = await writeSdkUploadBody(corpusFile(scenario.source));
+      } catch (error) {
+        await this.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
+      }
+      return { baseUrl, pid: handle.pid };
+    },
+    urlFor({ source, width, format, quality }) {
+      const { accountHash, id } = server.images[source];
+      return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}`;
+    },
+    uploadRequest() {
+      return { method: 'POST', path: `/client/v4/accounts/${ACCOUNT_ID}/images/v1`, headers: AUTH, ...server.upload };
+    },
+    async transformCount() {
+      const response = await fetch(`${server.baseUrl}/metrics`);
+      return parseTransformCount(await response.text());
+    },
+    async stop() {
+      if (!server) return;
+      await server.handle?.stop();
+      rmSync(server.dataDir, { recursive: true, force: true });
+      server = null;
+    },
+  };
 }
 
 export default pictorSystem({ id: 'pictor', label: 'Pictor', role: 'subject' });
