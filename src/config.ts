@@ -19,6 +19,7 @@ export interface Config {
   deliveryUrl: string | undefined;
   accountId: string | undefined;
   apiToken: string | undefined;
+  keepPreviousApiToken: boolean;
   apiEmail: string | undefined;
   apiKey: string | undefined;
   logLevel: string;
@@ -66,6 +67,14 @@ function int(name: string, fallback: number, min: number, max: number) {
       throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
     }
     return n;
+  };
+}
+
+function bool(name: string, fallback: boolean) {
+  return (raw: string | undefined) => {
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    throw new ConfigError(`${name} must be true or false, got "${raw}"`);
   };
 }
 
@@ -153,6 +162,11 @@ const settings: Setting<keyof Config>[] = [
       }
       return token;
     },
+  },
+  {
+    key: 'keepPreviousApiToken', env: 'PICTOR_API_TOKEN_KEEP_PREVIOUS',
+    doc: 'When PICTOR_API_TOKEN changes, keep the previous one valid (`true`) instead of revoking it at start (`false`); for a rolling change of clients.',
+    defaultText: '`false`', parse: bool('PICTOR_API_TOKEN_KEEP_PREVIOUS', false),
   },
   {
     key: 'apiEmail', env: 'PICTOR_API_EMAIL', doc: 'With PICTOR_API_KEY: a user whose global key (X-Auth-Email + X-Auth-Key) can use that account.',
