@@ -83,8 +83,8 @@ export interface AccountRepository {
   deleteToken(id: string): Promise<boolean>;
   /** Deletes the tokens of that name except the one with `keepHash`; returns how many went. */
   deleteTokensNamed(name: string, keepHash: string): Promise<number>;
-  /** Sets last_used_ms to `nowMs` unless it is already at or after `unlessSinceMs` (so racing processes write once). */
-  touchToken(id: string, nowMs: number, unlessSinceMs: number): Promise<void>;
+  /** Sets last_used_ms to `nowMs` if it is unset or at most `notAfterMs` (so processes racing on one token write once). */
+  touchToken(id: string, nowMs: number, notAfterMs: number): Promise<void>;
   insertUser(user: UserRecord, accountIds: string[]): Promise<void>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   addMember(userId: string, accountId: string): Promise<void>;

@@ -121,12 +121,12 @@ export class KyselyAccountRepository implements AccountRepository {
     return Number(result.numDeletedRows);
   }
 
-  async touchToken(id: string, nowMs: number, unlessSinceMs: number): Promise<void> {
+  async touchToken(id: string, nowMs: number, notAfterMs: number): Promise<void> {
     await this.db
       .updateTable('api_tokens')
       .set({ last_used_ms: nowMs })
       .where('id', '=', id)
-      .where((eb) => eb.or([eb('last_used_ms', 'is', null), eb('last_used_ms', '<', unlessSinceMs)]))
+      .where((eb) => eb.or([eb('last_used_ms', 'is', null), eb('last_used_ms', '<=', notAfterMs)]))
       .execute();
   }
 
