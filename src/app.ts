@@ -58,6 +58,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     bodyLimit: limits.maxJsonBodyBytes,
     requestIdHeader: false,
+    // request.ip (the per-client limits) from X-Forwarded-For only when the proxy is trusted.
+    trustProxy: services.config.trustProxy,
     return503OnClosing: true,
     // Node's default is no limit on a body that trickles in; check a few times per timeout.
     requestTimeout: services.config.requestTimeoutMs,
