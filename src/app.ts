@@ -13,6 +13,7 @@ import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliver
 import type { ApiApp } from './api/types.js';
 import { errors } from './errors.js';
 import { limits } from './limits.js';
+import { redactCapabilities } from './log-redaction.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -27,6 +28,8 @@ export const loggerOptions = (level: string) => ({
     paths: ['req.headers.authorization', 'req.headers["x-auth-key"]', 'req.headers.cookie', 'headers.authorization', 'headers["x-auth-key"]'],
     censor: '[redacted]',
   },
+  // Signed-URL signatures and upload tokens, in any field of any line (src/log-redaction.ts).
+  hooks: { streamWrite: redactCapabilities },
 });
 
 /** One structured line per finished request instead of Fastify's incoming/completed pair. */
@@ -55,6 +58,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     bodyLimit: limits.maxJsonBodyBytes,
     requestIdHeader: false,
+    // request.ip (the per-client limits) from X-Forwarded-For only when the proxy is trusted.
+    trustProxy: services.config.trustProxy,
     return503OnClosing: true,
     // Node's default is no limit on a body that trickles in; check a few times per timeout.
     requestTimeout: services.config.requestTimeoutMs,

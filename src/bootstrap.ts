@@ -33,7 +33,7 @@ export async function bootstrap(services: AccountsOnly, config: Config): Promise
 async function ensureConfigured(services: AccountsOnly, config: Config): Promise<BootstrapResult> {
   const { accounts } = services;
   const { account, created } = await chooseAccount(services, config);
-  if (config.apiToken) await accounts.ensureToken(account.id, config.apiToken);
+  if (config.apiToken) await accounts.ensureToken(account.id, config.apiToken, { keepPrevious: config.keepPreviousApiToken });
   if (config.apiEmail && config.apiKey) await accounts.ensureUser(config.apiEmail, config.apiKey, account.id);
   if (!created || config.apiToken) return { account };
   const { token } = await accounts.createToken(account.id, 'write', { name: 'Default token' });

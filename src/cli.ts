@@ -1,4 +1,4 @@
-/** The command line: `pictor [serve]`, `accounts create`, `tokens create`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
+/** The command line: `pictor [serve]`, `accounts create`, `tokens create|list|revoke`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
 import { parseArgs } from 'node:util';
 import { failureMessage } from './cli/failure-message.js';
 import { UsageError } from './cli/usage-error.js';
@@ -10,7 +10,9 @@ const admin = () => import('./cli/admin.js');
 const usage = `Usage:
   pictor [serve]                                   run the server (configuration from the environment)
   pictor accounts create [--id <32 hex>] [--name <name>]
-  pictor tokens create --account <id> [--read-only]
+  pictor tokens create --account <id> [--read-only] [--expires-in <seconds>]
+  pictor tokens list --account <id>                id, scope, created, last used, expires (never the secret)
+  pictor tokens revoke <token id>                  refused from the next request on every node
   pictor users create --email <email> --account <id>
   pictor sign <delivery url> [--expires-in <seconds>|--no-expiry] [--key <name>]
   pictor webhooks set --account <id> --url <url> [--secret <secret>]
@@ -21,6 +23,15 @@ const usage = `Usage:
 
 /** Delivery accepts an `exp` of at most 12 digits; a longer one would sign a URL that never works. */
 const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
+
+/** `--expires-in`: whole seconds, at most 100 years. */
+function expiresIn(raw: string, hint = ''): number {
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_EXPIRES_IN_SECONDS) {
+    throw new UsageError(`--expires-in must be a number of seconds from 1 to ${MAX_EXPIRES_IN_SECONDS} (100 years)${hint}`);
+  }
+  return seconds;
+}
 
 /** Set once the configuration is read: failures print their stack only when debugging. */
 let showStacks = false;
@@ -61,8 +72,12 @@ async function run(argv: string[]): Promise<void> {
     case 'accounts create':
       if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw new UsageError('--id must be 32 lowercase hex characters');
       return (await admin()).createAccountCommand(config, { id: values.id, name: values.name });
-    case 'tokens create':
-      return (await admin()).createTokenCommand(config, { account: need('account'), readOnly: values['read-only'] });
+    case 'tokens create': {
+      const seconds = values['expires-in'] === undefined ? undefined : expiresIn(values['expires-in']);
+      return (await admin()).createTokenCommand(config, { account: need('account'), readOnly: values['read-only'], expiresInSeconds: seconds });
+    }
+    case 'tokens list':
+      return (await admin()).listTokensCommand(config, { account: need('account') });
     case 'webhooks set':
     case 'webhooks show':
     case 'webhooks delete':
@@ -73,11 +88,12 @@ async function run(argv: string[]): Promise<void> {
       return (await admin()).createUserCommand(config, { email: need('email'), account: need('account') });
     default:
       if (positionals[0] === 'sign') {
-        const expiresIn = values['no-expiry'] ? null : Number(values['expires-in'] ?? 3600);
-        if (expiresIn !== null && (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN_SECONDS)) {
-          throw new UsageError(`--expires-in must be a number of seconds from 1 to ${MAX_EXPIRES_IN_SECONDS} (100 years); --no-expiry for none`);
-        }
-        return (await import('./cli/sign.js')).signCommand(config, positionals[1], { expiresIn, key: values.key });
+        const seconds = values['no-expiry'] ? null : expiresIn(values['expires-in'] ?? '3600', '; --no-expiry for none');
+        return (await import('./cli/sign.js')).signCommand(config, positionals[1], { expiresIn: seconds, key: values.key });
+      }
+      if (positionals[0] === 'tokens' && positionals[1] === 'revoke') {
+        if (positionals.length !== 3) throw new UsageError('tokens revoke takes one token id');
+        return (await admin()).revokeTokenCommand(config, positionals[2]!);
       }
       throw new UsageError(`unknown command "${command}"`);
   }

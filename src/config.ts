@@ -3,6 +3,7 @@
  * line; `pictor config` prints the table (the README's configuration section comes from it).
  * A bad value fails at startup and names the variable. Nothing else reads process.env.
  */
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAddressPolicy } from './net/address-policy.js';
@@ -19,6 +20,7 @@ export interface Config {
   deliveryUrl: string | undefined;
   accountId: string | undefined;
   apiToken: string | undefined;
+  keepPreviousApiToken: boolean;
   apiEmail: string | undefined;
   apiKey: string | undefined;
   logLevel: string;
@@ -32,6 +34,9 @@ export interface Config {
   transformQueueLimit: number;
   urlUploadAllow: string[];
   requestTimeoutMs: number;
+  uploadsPerClient: number;
+  /** As Fastify's trustProxy: a hop count becomes a function of the hop. */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   urlUploadTimeoutMs: number;
   urlUploadMaxRedirects: number;
   apiRateLimit: number;
@@ -69,6 +74,14 @@ function int(name: string, fallback: number, min: number, max: number) {
   };
 }
 
+function bool(name: string, fallback: boolean) {
+  return (raw: string | undefined) => {
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  };
+}
+
 const mebibytes = (name: string, fallbackMiB: number) => (raw: string | undefined) =>
   int(name, fallbackMiB, 0, 1024 * 1024)(raw) * 1024 * 1024;
 
@@ -84,6 +97,25 @@ const allowList = (name: string) => (raw: string | undefined) => {
   }
   return entries;
 };
+
+/** Fastify's trustProxy: true, a hop count, or addresses/CIDRs (proxy-addr's names too). */
+function trustedProxies(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = int('PICTOR_TRUST_PROXY', 0, 1, 100)(raw);
+    return (_address, hop) => hop < hops;
+  }
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (extra !== undefined || net.isIP(address!) === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))) {
+      throw new ConfigError(`PICTOR_TRUST_PROXY must be true, a hop count, or comma-separated addresses/CIDRs; "${entry}" is none`);
+    }
+  }
+  return entries;
+}
 
 // Order matters: later settings may derive their defaults from earlier ones (dataDir → database URL).
 const settings: Setting<keyof Config>[] = [
@@ -155,6 +187,11 @@ const settings: Setting<keyof Config>[] = [
     },
   },
   {
+    key: 'keepPreviousApiToken', env: 'PICTOR_API_TOKEN_KEEP_PREVIOUS',
+    doc: 'When PICTOR_API_TOKEN changes, keep the previous one valid (`true`) instead of revoking it at start (`false`); for a rolling change of clients.',
+    defaultText: '`false`', parse: bool('PICTOR_API_TOKEN_KEEP_PREVIOUS', false),
+  },
+  {
     key: 'apiEmail', env: 'PICTOR_API_EMAIL', doc: 'With PICTOR_API_KEY: a user whose global key (X-Auth-Email + X-Auth-Key) can use that account.',
     defaultText: 'unset', parse: optional,
   },
@@ -207,6 +244,10 @@ const settings: Setting<keyof Config>[] = [
     defaultText: 'empty', parse: allowList('PICTOR_URL_UPLOAD_ALLOW') },
   { key: 'requestTimeoutMs', env: 'PICTOR_REQUEST_TIMEOUT_MS', doc: 'Time a client has to send a whole request, body included; past it, 408 and the connection is closed.', defaultText: '`300000`',
     parse: int('PICTOR_REQUEST_TIMEOUT_MS', 300_000, 1000, 3_600_000) },
+  { key: 'uploadsPerClient', env: 'PICTOR_UPLOADS_PER_CLIENT', doc: 'Uploads (POST images/v1 and direct-upload URLs) one client address may have in flight in each worker process; past it, 429 + Retry-After. 0 disables.', defaultText: '`16`',
+    parse: int('PICTOR_UPLOADS_PER_CLIENT', 16, 0, 100_000) },
+  { key: 'trustProxy', env: 'PICTOR_TRUST_PROXY', doc: 'Proxies whose X-Forwarded-For names the client (for the per-client limits): `true` (any), a hop count, or comma-separated addresses/CIDRs (e.g. `127.0.0.1`). Unset: the socket address.', defaultText: 'unset',
+    parse: trustedProxies },
   { key: 'urlUploadTimeoutMs', env: 'PICTOR_URL_UPLOAD_TIMEOUT_MS', doc: 'Total time allowed to fetch an upload-by-URL source.', defaultText: '`15000`',
     parse: int('PICTOR_URL_UPLOAD_TIMEOUT_MS', 15_000, 100, 600_000) },
   { key: 'urlUploadMaxRedirects', env: 'PICTOR_URL_UPLOAD_MAX_REDIRECTS', doc: 'Redirects followed when fetching an upload-by-URL source.', defaultText: '`5`',

@@ -117,6 +117,10 @@ export const errors = {
     new ImagesError(9429, 403, 'Flexible variants are not enabled for this account: enable them with PATCH images/v1/config {"flexible_variants": true}'),
   accessDenied: (reason: string) => new ImagesError(9425, 403, `Image access denied: check failed: ${reason}`),
   // --- server ---
+  tooManyUploads: (perClient: number) =>
+    new ImagesError(971, 429, `Please wait and consider throttling your request speed: at most ${perClient} uploads at once per client`, {
+      headers: { 'retry-after': '1' },
+    }),
   busy: (retryAfterSeconds: number) =>
     new ImagesError(9529, 429, 'Too many images are being processed right now; retry shortly', {
       headers: { 'retry-after': String(retryAfterSeconds) },

@@ -41,6 +41,7 @@ import { limits } from './limits.js';
 import { createAddressPolicy } from './net/address-policy.js';
 import { KyselyBatchTokenRepository } from './storage/batch-token-repository.js';
 import { KyselyWebhookRepository } from './storage/webhook-repository.js';
+import { ClientSlots } from './util/client-slots.js';
 import { RateLimiter } from './util/rate-limiter.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
@@ -72,6 +73,8 @@ export interface Services {
   batchTokens: BatchTokenService;
   /** Per-credential request limits (undefined = unlimited). */
   rateLimits: { api: RateLimiter | undefined; batch: RateLimiter };
+  /** Uploads in flight per client address (undefined = unlimited). */
+  uploadSlots: ClientSlots | undefined;
   /** Public base URL of delivery; set once the listening port is known. */
   urls: { delivery: string };
   close(): Promise<void>;
@@ -197,6 +200,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       api: config.apiRateLimit > 0 ? new RateLimiter(config.apiRateLimit, 300_000) : undefined,
       batch: new RateLimiter(config.batchRateLimit, 1000),
     },
+    uploadSlots: config.uploadsPerClient > 0 ? new ClientSlots(config.uploadsPerClient) : undefined,
     urls,
     async close() {
       await webhookDispatcher.stop();

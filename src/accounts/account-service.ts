@@ -19,6 +19,15 @@ export interface CreatedToken {
   record: ApiTokenRecord;
 }
 
+/** Name of the token PICTOR_API_TOKEN registers; a start with another value revokes the old one. */
+export const BOOTSTRAP_TOKEN_NAME = 'PICTOR_API_TOKEN';
+
+/**
+ * "Last used" is kept to the minute: writing it on every request would turn each API read into a
+ * database write.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 export class AccountService {
   constructor(
     private readonly accounts: AccountRepository,
@@ -69,29 +78,52 @@ export class AccountService {
     return account;
   }
 
-  async createToken(accountId: string, permission: Permission, options: { token?: string; name?: string } = {}): Promise<CreatedToken> {
+  async createToken(
+    accountId: string,
+    permission: Permission,
+    options: { token?: string; name?: string; expiresInSeconds?: number } = {},
+  ): Promise<CreatedToken> {
     const token = options.token ?? newApiToken();
+    const now = this.clock.now();
     const record: ApiTokenRecord = {
       id: newId(),
       tokenHash: hashSecret(token),
       accountId,
       permission,
       name: options.name ?? `Images ${permission === 'write' ? 'Read+Write' : 'Read'}`,
-      createdMs: this.clock.now(),
-      expiresMs: null,
+      createdMs: now,
+      expiresMs: options.expiresInSeconds === undefined ? null : now + options.expiresInSeconds * 1000,
+      lastUsedMs: null,
     };
     await this.accounts.insertToken(record);
     return { token, record };
   }
 
-  /** Makes sure this exact token exists with write access on the account (idempotent across restarts). */
-  async ensureToken(accountId: string, token: string): Promise<void> {
-    const existing = await this.accounts.findTokenByHash(hashSecret(token));
-    if (existing) {
-      if (existing.accountId !== accountId) throw new Error('PICTOR_API_TOKEN is already registered for a different account');
-      return;
-    }
-    await this.createToken(accountId, 'write', { token, name: 'PICTOR_API_TOKEN' });
+  /**
+   * Makes sure this exact token exists with write access on the account (idempotent across
+   * restarts). Unless `keepPrevious`, a bootstrap token registered under an earlier value is
+   * revoked: changing PICTOR_API_TOKEN is how an operator shuts out a leaked one. Returns how many
+   * were revoked.
+   */
+  async ensureToken(accountId: string, token: string, options: { keepPrevious?: boolean } = {}): Promise<number> {
+    const digest = hashSecret(token);
+    const existing = await this.accounts.findTokenByHash(digest);
+    if (existing && existing.accountId !== accountId) throw new Error('PICTOR_API_TOKEN is already registered for a different account');
+    if (!existing) await this.createToken(accountId, 'write', { token, name: BOOTSTRAP_TOKEN_NAME });
+    return options.keepPrevious ? 0 : this.accounts.deleteTokensNamed(BOOTSTRAP_TOKEN_NAME, digest);
+  }
+
+  /** The account's tokens (their digests stay inside: callers show ids and dates only). */
+  listTokens(accountId: string): Promise<ApiTokenRecord[]> {
+    return this.accounts.listTokens(accountId);
+  }
+
+  /**
+   * Revokes a token at once everywhere: authentication reads the token row on every request
+   * (nothing caches it), so every process and node refuses it from its next request.
+   */
+  revokeToken(id: string): Promise<boolean> {
+    return this.accounts.deleteToken(id);
   }
 
   /** Creates a user with a global API key on the given accounts; returns the key (shown once). */
@@ -119,7 +151,11 @@ export class AccountService {
     const digest = hashSecret(token);
     const record = await this.accounts.findTokenByHash(digest);
     if (!record || !safeEqual(record.tokenHash, digest)) return undefined;
-    if (record.expiresMs !== null && record.expiresMs <= this.clock.now()) return undefined;
+    const now = this.clock.now();
+    if (record.expiresMs !== null && record.expiresMs <= now) return undefined;
+    if (record.lastUsedMs === null || now - record.lastUsedMs >= LAST_USED_RESOLUTION_MS) {
+      await this.accounts.touchToken(record.id, now, now - LAST_USED_RESOLUTION_MS);
+    }
     return { kind: 'token', id: record.id, grants: new Map([[record.accountId, record.permission]]) };
   }
 

@@ -25,6 +25,8 @@ export interface ApiTokenRecord {
   name: string;
   createdMs: number;
   expiresMs: number | null;
+  /** Last successful authentication, to the minute (null: never used). */
+  lastUsedMs: number | null;
 }
 
 export interface UserRecord {
@@ -76,6 +78,13 @@ export interface AccountRepository {
   bumpDeliveryVersion(id: string): Promise<void>;
   insertToken(token: ApiTokenRecord): Promise<void>;
   findTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  listTokens(accountId: string): Promise<ApiTokenRecord[]>;
+  /** Deletes the token; false when there is none with that id. */
+  deleteToken(id: string): Promise<boolean>;
+  /** Deletes the tokens of that name except the one with `keepHash`; returns how many went. */
+  deleteTokensNamed(name: string, keepHash: string): Promise<number>;
+  /** Sets last_used_ms to `nowMs` if it is unset or at most `notAfterMs` (so processes racing on one token write once). */
+  touchToken(id: string, nowMs: number, notAfterMs: number): Promise<void>;
   insertUser(user: UserRecord, accountIds: string[]): Promise<void>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   addMember(userId: string, accountId: string): Promise<void>;

@@ -38,13 +38,46 @@ export async function createAccountCommand(config: Config, options: { id?: strin
   }, { createIfMissing: true });
 }
 
-export async function createTokenCommand(config: Config, options: { account: string; readOnly: boolean }): Promise<void> {
+export async function createTokenCommand(config: Config, options: { account: string; readOnly: boolean; expiresInSeconds?: number }): Promise<void> {
   await withServices(config, async ({ accounts }) => {
     if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
     const permission: Permission = options.readOnly ? 'read' : 'write';
-    const { token } = await accounts.createToken(options.account, permission);
-    console.log(`API token (Images ${permission === 'write' ? 'Read+Write' : 'Read'} on ${options.account}; shown once):\n${token}`);
+    const { token, record } = await accounts.createToken(options.account, permission, { expiresInSeconds: options.expiresInSeconds });
+    const expiry = record.expiresMs === null ? '' : `, expires ${isoTime(record.expiresMs)}`;
+    console.log(`API token ${record.id} (Images ${permission === 'write' ? 'Read+Write' : 'Read'} on ${options.account}${expiry}; shown once):\n${token}`);
   });
+}
+
+const isoTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export async function listTokensCommand(config: Config, options: { account: string }): Promise<void> {
+  await withServices(config, async ({ accounts, clock }) => {
+    if (!(await accounts.findAccount(options.account))) throw new UsageError(`no account ${options.account}`);
+    const now = clock.now();
+    // The secret is stored only as a digest; neither it nor the digest is shown.
+    const rows = (await accounts.listTokens(options.account)).map((t) => [
+      t.id,
+      t.permission,
+      isoTime(t.createdMs),
+      t.lastUsedMs === null ? 'never' : isoTime(t.lastUsedMs),
+      t.expiresMs === null ? 'never' : `${isoTime(t.expiresMs)}${t.expiresMs <= now ? ' (expired)' : ''}`,
+      t.name,
+    ]);
+    console.log(table(['ID', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'], rows));
+  });
+}
+
+export async function revokeTokenCommand(config: Config, id: string): Promise<void> {
+  await withServices(config, async ({ accounts }) => {
+    if (!(await accounts.revokeToken(id))) throw new UsageError(`no token ${id} (pictor tokens list --account <id> shows the ids)`);
+    console.log(`Token ${id} revoked`);
+  });
+}
+
+/** Columns padded to their widest cell. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
 export async function createUserCommand(config: Config, options: { email: string; account: string }): Promise<void> {

@@ -8,7 +8,7 @@ import type {
   Permission,
   UserRecord,
 } from '../accounts/model.js';
-import type { AccountsTable, Schema } from './schema.js';
+import type { AccountsTable, ApiTokensTable, Schema } from './schema.js';
 import { signingKeyRow, variantRow } from './rows.js';
 
 const toAccount = (r: Selectable<AccountsTable>): Account => ({
@@ -19,6 +19,19 @@ const toAccount = (r: Selectable<AccountsTable>): Account => ({
   flexibleVariants: r.flexible_variants === 1,
   browserTtl: r.browser_ttl,
   deliveryVersion: Number(r.delivery_version),
+});
+
+const nullableMs = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+const toToken = (r: Selectable<ApiTokensTable>): ApiTokenRecord => ({
+  id: r.id,
+  tokenHash: r.token_hash,
+  accountId: r.account_id,
+  permission: r.permission as Permission,
+  name: r.name,
+  createdMs: Number(r.created_ms),
+  expiresMs: nullableMs(r.expires_ms),
+  lastUsedMs: nullableMs(r.last_used_ms),
 });
 
 export class KyselyAccountRepository implements AccountRepository {
@@ -83,23 +96,38 @@ export class KyselyAccountRepository implements AccountRepository {
         name: t.name,
         created_ms: t.createdMs,
         expires_ms: t.expiresMs,
+        last_used_ms: t.lastUsedMs,
       })
       .execute();
   }
 
   async findTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
     const r = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-    return (
-      r && {
-        id: r.id,
-        tokenHash: r.token_hash,
-        accountId: r.account_id,
-        permission: r.permission as Permission,
-        name: r.name,
-        createdMs: Number(r.created_ms),
-        expiresMs: r.expires_ms === null ? null : Number(r.expires_ms),
-      }
-    );
+    return r && toToken(r);
+  }
+
+  async listTokens(accountId: string): Promise<ApiTokenRecord[]> {
+    const rows = await this.db.selectFrom('api_tokens').selectAll().where('account_id', '=', accountId).orderBy('created_ms').orderBy('id').execute();
+    return rows.map(toToken);
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteTokensNamed(name: string, keepHash: string): Promise<number> {
+    const result = await this.db.deleteFrom('api_tokens').where('name', '=', name).where('token_hash', '<>', keepHash).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async touchToken(id: string, nowMs: number, notAfterMs: number): Promise<void> {
+    await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_ms: nowMs })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_used_ms', 'is', null), eb('last_used_ms', '<=', notAfterMs)]))
+      .execute();
   }
 
   async insertUser(user: UserRecord, accountIds: string[]): Promise<void> {

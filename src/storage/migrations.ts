@@ -127,10 +127,19 @@ const deliveryVersion: Migration = {
   },
 };
 
+/** When each API token was last used (written at most once a minute per token), for `tokens list`. */
+const tokenLastUsed: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('api_tokens').addColumn('last_used_ms', 'bigint').execute();
+    await db.schema.createIndex('api_tokens_by_account').on('api_tokens').column('account_id').execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads_and_events': uploadsAndEvents,
   '0003_delivery_version': deliveryVersion,
+  '0004_token_last_used': tokenLastUsed,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

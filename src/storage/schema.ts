@@ -35,6 +35,7 @@ export interface ApiTokensTable {
   name: string;
   created_ms: number;
   expires_ms: number | null;
+  last_used_ms: number | null;
 }
 
 export interface ImagesTable {

@@ -1,5 +1,11 @@
-/** /healthz and structured request logs that never contain credentials. */
+/** /healthz and structured request logs that never contain credentials or capability URLs. */
+import { Writable } from 'node:stream';
+import { toFile } from 'cloudflare';
+import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loggerOptions } from '../../src/app.js';
+import { signDeliveryUrl } from '../../src/signing/signed-url.js';
+import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
 import { captureLogs } from '../helpers/log-capture.js';
 
@@ -30,4 +36,60 @@ it('logs one structured line per request and never a credential', async () => {
   expect(typeof requests[0]!.ms).toBe('number');
   const all = lines.join('\n');
   for (const secret of [pictor.token, userKey, 'wrong-token-value-1234567890']) expect(all).not.toContain(secret);
+});
+
+/** The access lines of requests whose URL starts with `prefix`. */
+const accessLines = (prefix: string) =>
+  lines.map((l) => JSON.parse(l) as { msg: string; url: string; status: number }).filter((l) => l.msg === 'request' && l.url.startsWith(prefix));
+
+it('redacts the signature of signed delivery URLs, however the parameter name is encoded', async () => {
+  const image = await pictor.client.images.v1.create({ account_id: pictor.accountId, file: await toFile(await images.jpeg(40, 30), 'private.jpg'), requireSignedURLs: true });
+  const { keys } = await pictor.client.images.v1.keys.list({ account_id: pictor.accountId });
+  const signed = new URL(signDeliveryUrl(image.variants![0]!, keys![0]!.value!));
+  const sig = signed.searchParams.get('sig')!;
+  // Delivery decodes parameter names as URLSearchParams does: `%73ig` is `sig` to it.
+  const encodedName = `${signed.pathname}?exp=${signed.searchParams.get('exp')}&%73ig=${sig}`;
+  for (const pathAndQuery of [signed.pathname + signed.search, encodedName]) {
+    expect((await fetch(pictor.origin + pathAndQuery)).status).toBe(200);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  const logged = accessLines(signed.pathname);
+  expect(logged.map((l) => l.url).sort()).toEqual(
+    [`${signed.pathname}?exp=${signed.searchParams.get('exp')}&%73ig=[redacted]`, `${signed.pathname}?exp=${signed.searchParams.get('exp')}&sig=[redacted]`].sort(),
+  );
+  expect(lines.join('\n')).not.toContain(sig);
+});
+
+it('redacts the token of direct-upload URLs, used or refused', async () => {
+  const { uploadURL } = (await pictor.client.images.v2.directUploads.create({ account_id: pictor.accountId })) as { uploadURL: string };
+  const path = new URL(uploadURL).pathname;
+  const token = path.split('/').pop()!;
+  const form = new FormData();
+  form.append('file', new Blob([await images.png(20, 20)], { type: 'image/png' }), 'a.png');
+  expect((await fetch(uploadURL, { method: 'POST', body: form })).status).toBe(200);
+  // Used once: the second attempt is refused, and its line must not carry the token either.
+  expect((await fetch(uploadURL, { method: 'POST', body: form })).status).toBe(404);
+  await new Promise((r) => setTimeout(r, 50));
+  const redactedPath = path.replace(token, '[redacted]');
+  expect(accessLines(redactedPath).map((l) => l.status)).toEqual([200, 404]);
+  expect(lines.join('\n')).not.toContain(token);
+});
+
+it('redacts capability URLs inside error lines too (message and stack)', () => {
+  const errorLines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      errorLines.push(chunk.toString());
+      done();
+    },
+  });
+  const log = pino(loggerOptions('info'), stream);
+  const sig = 'ab'.repeat(32);
+  const token = 'secret-upload-token-1234';
+  log.error({ err: new Error(`fetch http://h/x/y/public?exp=9&sig=${sig} failed`), url: `/upload/hash/${token}` }, `upload to /upload/hash/${token} failed`);
+  const line = errorLines.join('');
+  expect(line).toContain('sig=[redacted]');
+  expect(line).toContain('/upload/hash/[redacted]');
+  expect(line).not.toContain(sig);
+  expect(line).not.toContain(token);
 });

@@ -1,17 +1,19 @@
 /**
  * deploy/nginx.conf, as shipped, in front of two nodes sharing PostgreSQL + S3: only its upstream
  * addresses and listen port are rewritten for the test. Uploads (up to the 10 MB limit), the
- * refusal of a larger one, signed and unsigned delivery all pass through, and both nodes serve.
+ * refusal of a larger one, signed and unsigned delivery all pass through, both nodes serve, and
+ * its per-client `limit_conn` on uploads answers 429 past the cap while deliveries go on.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Cloudflare, { toFile } from 'cloudflare';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signDeliveryUrl } from '../../src/signing/signed-url.js';
 import { metricTotal } from '../helpers/delivery.js';
 import { startNodes, type TestNodes } from '../helpers/nodes.js';
@@ -152,5 +154,32 @@ describe.skipIf(skipReason !== undefined)('deploy/nginx.conf in front of two nod
 
   it('spreads requests over both nodes', async () => {
     for (const node of cluster.nodes) expect(await metricTotal(node.origin, 'pictor_http_requests_total')).toBeGreaterThan(2);
+  });
+
+  it('caps uploads in flight per client with limit_conn: 429 + Retry-After past it, deliveries unaffected', async () => {
+    const cap = Number(/limit_conn pictor_uploads (\d+);/.exec(fs.readFileSync(shipped, 'utf8'))![1]);
+    const uploadUrl = `${origin}/client/v4/accounts/${TEST_ACCOUNT_ID}/images/v1`;
+    const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'multipart/form-data; boundary=b' };
+    const image = await client.images.v1.create({ ...account, file: await toFile(await noise(0.01), 'delivered.png') });
+    // Uploads that send their headers and stall: each holds one of the client's connections.
+    const stalled = Array.from({ length: cap }, () => {
+      const request = http.request(uploadUrl, { method: 'POST', agent: false, headers: { ...headers, 'content-length': '500000' } });
+      request.on('error', () => undefined);
+      request.write('--b\r\ncontent-disposition: form-data; name="file"; filename="slow.png"\r\n\r\n');
+      return request;
+    });
+    try {
+      // Each node's own cap (16 per client) is not reached: the nodes hold at most `cap` between them.
+      await vi.waitFor(async () => expect((await fetch(uploadUrl, { method: 'POST', headers, body: '--b--\r\n' })).status).toBe(429), { timeout: 10_000, interval: 100 });
+      const refused = await fetch(uploadUrl, { method: 'POST', headers, body: '--b--\r\n' });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { errors: Array<{ code: number }> }).errors[0]!.code).toBe(971);
+      expect((await fetch(image.variants![0]!)).status).toBe(200);
+    } finally {
+      stalled.forEach((r) => r.destroy());
+    }
+    // Connections given back: the next upload gets through (400: its form has no file).
+    await vi.waitFor(async () => expect((await fetch(uploadUrl, { method: 'POST', headers, body: '--b--\r\n' })).status).toBe(400), { timeout: 10_000, interval: 100 });
   });
 });

@@ -3,11 +3,13 @@ import { errors } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { accountOf, type ApiApp } from '../types.js';
+import { uploadSlot } from '../upload-slot.js';
 import { checkDeclaredLength, readUploadForm } from './upload-form.js';
 
 export function uploadImage(app: ApiApp, services: Services): void {
   app.post('/images/v1', {
     config: { permission: 'write' },
+    onRequest: uploadSlot(services),
     preValidation: async (request) => checkDeclaredLength(request),
     handler: async (request) => {
       const form = await readUploadForm(request);

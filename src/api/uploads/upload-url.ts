@@ -9,6 +9,7 @@ import { ok } from '../envelope.js';
 import { toImagesError } from '../error-handler.js';
 import { checkDeclaredLength, readUploadForm } from '../images/upload-form.js';
 import type { ApiApp } from '../types.js';
+import { uploadSlot } from '../upload-slot.js';
 
 const UploadParams = Type.Object({ hash: Type.String(), token: Type.String() });
 
@@ -23,6 +24,7 @@ export function uploadUrlRoutes(app: ApiApp, services: Services): void {
 
   app.post('/upload/:hash/:token', {
     schema: { params: UploadParams },
+    onRequest: uploadSlot(services, cors),
     // Errors must be readable cross-origin too.
     onError: async (_request, reply) => void cors(reply),
     // Refusals (dead URL, too big, misnamed field) come before or while the body is read: read the
