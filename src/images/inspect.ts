@@ -6,6 +6,8 @@
 import sharp from 'sharp';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
+import { SvgRefusal } from '../render/svg-sanitize.js';
+import { sanitizeSvgOffThread } from '../render/svg-sanitizer.js';
 import type { ImageFormat } from './model.js';
 import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
 
@@ -17,6 +19,8 @@ export interface InspectedImage {
   height: number;
   frames: number;
   bytes: number;
+  /** What to store: the upload itself, or for an SVG its sanitized rewrite (sanitized once, here). */
+  body: Buffer;
 }
 
 const supportedList = 'JPEG, PNG, GIF, WebP, SVG, AVIF or HEIC';
@@ -28,7 +32,9 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
     throw errors.unsupportedImage(`The upload declares content-type ${declaredType} but the file is ${mimeOf[format]}`);
   }
 
-  const meta = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata().catch(() => {
+  const body = format === 'svg' ? await sanitizeUploadedSvg(bytes) : bytes;
+  // unlimited: false keeps librsvg's own parser limits for SVGs.
+  const meta = await sharp(body, { animated: true, limitInputPixels: false, unlimited: false }).metadata().catch(() => {
     throw corrupt(format);
   });
   const width = meta.width ?? 0;
@@ -40,7 +46,17 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
     checkDimensions(width, height, frames);
     await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
   }
-  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length };
+  return { format, contentType: mimeOf[format], width, height, frames, bytes: body.length, body };
+}
+
+async function sanitizeUploadedSvg(bytes: Buffer): Promise<Buffer> {
+  try {
+    return await sanitizeSvgOffThread(bytes);
+  } catch (error) {
+    if (!(error instanceof SvgRefusal)) throw error;
+    const problem = error.tooComplex ? 'The SVG is too complex' : 'The SVG could not be read';
+    throw Object.assign(errors.badRequest(`${problem}: ${error.message}`), { cause: error });
+  }
 }
 
 function checkDimensions(width: number, height: number, frames: number): void {
