@@ -6,8 +6,7 @@
 import sharp from 'sharp';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
-import { SvgRefusal } from '../render/svg-sanitize.js';
-import { sanitizeSvgOffThread } from '../render/svg-sanitizer.js';
+import { inspectSvg } from './inspect-svg.js';
 import type { ImageFormat } from './model.js';
 import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
 
@@ -19,7 +18,7 @@ export interface InspectedImage {
   height: number;
   frames: number;
   bytes: number;
-  /** What to store: the upload itself, or for an SVG its sanitized rewrite (sanitized once, here). */
+  /** What to store: the upload itself, or for an SVG its sanitized rewrite. */
   body: Buffer;
 }
 
@@ -31,10 +30,9 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
   if (!declaredTypeMatches(declaredType, format)) {
     throw errors.unsupportedImage(`The upload declares content-type ${declaredType} but the file is ${mimeOf[format]}`);
   }
+  if (format === 'svg') return inspectSvg(bytes);
 
-  const body = format === 'svg' ? await sanitizeUploadedSvg(bytes) : bytes;
-  // unlimited: false keeps librsvg's own parser limits for SVGs.
-  const meta = await sharp(body, { animated: true, limitInputPixels: false, unlimited: false }).metadata().catch(() => {
+  const meta = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata().catch(() => {
     throw corrupt(format);
   });
   const width = meta.width ?? 0;
@@ -42,21 +40,9 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
   const height = meta.pageHeight ?? meta.height ?? 0;
   if (width < 1 || height < 1) throw corrupt(format);
 
-  if (format !== 'svg') {
-    checkDimensions(width, height, frames);
-    await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
-  }
-  return { format, contentType: mimeOf[format], width, height, frames, bytes: body.length, body };
-}
-
-async function sanitizeUploadedSvg(bytes: Buffer): Promise<Buffer> {
-  try {
-    return await sanitizeSvgOffThread(bytes);
-  } catch (error) {
-    if (!(error instanceof SvgRefusal)) throw error;
-    const problem = error.tooComplex ? 'The SVG is too complex' : 'The SVG could not be read';
-    throw Object.assign(errors.badRequest(`${problem}: ${error.message}`), { cause: error });
-  }
+  checkDimensions(width, height, frames);
+  await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
+  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length, body: bytes };
 }
 
 function checkDimensions(width: number, height: number, frames: number): void {

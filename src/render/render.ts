@@ -19,7 +19,7 @@ import { planGeometry, type GeometryPlan } from './plan-geometry.js';
 import { requestedQuality } from './quality.js';
 import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
 import { SvgRefusal } from './svg-sanitize.js';
-import { sanitizeSvgOffThread } from './svg-sanitizer.js';
+import { sanitizeSvgOffThread, svgSize } from './svg-sanitizer.js';
 
 export interface RenderContext {
   /** The request's Accept header (format=auto). */
@@ -117,13 +117,11 @@ function untransformed(input: RenderInput, source: SourceInfo): RenderResult {
  * here (off the main thread, once per cached rendition) covers SVGs stored by older versions.
  */
 async function serveSvg(input: RenderInput): Promise<RenderResult> {
-  const body = await sanitizeSvgOffThread(input.bytes).catch((error: unknown) => {
+  const sanitized = await sanitizeSvgOffThread(input.bytes).catch((error: unknown) => {
     if (error instanceof SvgRefusal) throw withCause(errors.unsupportedSource(`the SVG could not be sanitized (${error.message})`), error);
     throw error;
   });
-  // The size is informational; it is read from the sanitized document, and 0 if it has none.
-  const { width = 0, height = 0 } = await sharp(body, { unlimited: false })
-    .metadata()
-    .catch(() => ({ width: 0, height: 0 }));
-  return { body, contentType: outputFormats.svg.mime, width, height, format: 'svg', varyAccept: false };
+  // The size is informational: 0 if the document has none.
+  const { width, height } = await svgSize(sanitized);
+  return { body: sanitized.body, contentType: outputFormats.svg.mime, width, height, format: 'svg', varyAccept: false };
 }

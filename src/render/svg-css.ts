@@ -34,7 +34,7 @@ export function cleanStyleAttribute(css: string): string | undefined {
 
 /** A presentation attribute (fill="url(#g)", transform, values): safe as written or refused. */
 export function isSafeAttributeValue(value: string): boolean {
-  if (!value.includes('(')) return !SCRIPT_URL.test(squeeze(value));
+  if (!value.includes('(')) return !value.includes(':') || !SCRIPT_URL.test(squeeze(value));
   const ast = parse(value, 'value');
   return ast !== undefined && !fetches(ast) && !SCRIPT_URL.test(squeeze(value));
 }

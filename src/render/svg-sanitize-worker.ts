@@ -5,7 +5,7 @@ import type { SanitizeOutcome } from './svg-sanitizer.js';
 
 serveTasks((bytes: Uint8Array): SanitizeOutcome => {
   try {
-    return { body: sanitizeSvg(bytes) };
+    return sanitizeSvg(bytes);
   } catch (error) {
     if (error instanceof SvgRefusal) return { refusal: error.message, tooComplex: error.tooComplex };
     throw error;

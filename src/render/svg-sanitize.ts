@@ -48,8 +48,19 @@ interface OpenElement {
 const ROOT_NAMESPACES = ' xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"';
 const PATH_DATA = new Set(['d', 'points', 'path', 'values', 'keyPoints', 'keyTimes', 'keySplines']);
 
-export function sanitizeSvg(bytes: Uint8Array): Buffer {
-  return Buffer.from(new SvgRewriter().rewrite(decodeUtf8(bytes)), 'utf8');
+export interface SanitizedSvg {
+  readonly body: Buffer;
+  /**
+   * The sanitized root element alone (`<svg width=… viewBox=…/>`): all librsvg needs to tell the
+   * document's size, at no cost, where parsing the whole body can take it seconds.
+   */
+  readonly outline: Buffer;
+}
+
+export function sanitizeSvg(bytes: Uint8Array): SanitizedSvg {
+  const rewriter = new SvgRewriter();
+  const body = Buffer.from(rewriter.rewrite(decodeUtf8(bytes)), 'utf8');
+  return { body, outline: Buffer.from(rewriter.outline(), 'utf8') };
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
@@ -85,6 +96,10 @@ class SvgRewriter {
     parser.write(source).close();
     if (!this.sawRoot) throw new SvgRefusal('there is no <svg> element');
     return this.out.join('');
+  }
+
+  outline(): string {
+    return this.out[0]!.replace(/\/?>$/, '/>');
   }
 
   private start(tag: SaxesTagPlain): void {

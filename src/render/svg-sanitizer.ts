@@ -4,12 +4,13 @@
  * process. Refusals (syntax, complexity, time, memory) come back as SvgRefusal.
  */
 import os from 'node:os';
+import sharp from 'sharp';
 import { limits } from '../limits.js';
 import { WorkerPool, WorkerTaskError } from '../util/worker-pool.js';
 import { workerScript } from '../util/worker-script.js';
-import { SvgRefusal } from './svg-sanitize.js';
+import { SvgRefusal, type SanitizedSvg } from './svg-sanitize.js';
 
-export type SanitizeOutcome = { body: Uint8Array } | { refusal: string; tooComplex: boolean };
+export type SanitizeOutcome = { body: Uint8Array; outline: Uint8Array } | { refusal: string; tooComplex: boolean };
 
 const pool = new WorkerPool<Uint8Array, SanitizeOutcome>({
   script: () => workerScript(import.meta.url, './svg-sanitize-worker'),
@@ -18,7 +19,7 @@ const pool = new WorkerPool<Uint8Array, SanitizeOutcome>({
   maxHeapMb: limits.render.svg.workerHeapMb,
 });
 
-export async function sanitizeSvgOffThread(bytes: Uint8Array): Promise<Buffer> {
+export async function sanitizeSvgOffThread(bytes: Uint8Array): Promise<SanitizedSvg> {
   let outcome: SanitizeOutcome;
   try {
     outcome = await pool.run(bytes);
@@ -28,5 +29,16 @@ export async function sanitizeSvgOffThread(bytes: Uint8Array): Promise<Buffer> {
     throw Object.assign(new SvgRefusal(`sanitizing it failed (${error.message})`, true), { cause: error });
   }
   if ('refusal' in outcome) throw new SvgRefusal(outcome.refusal, outcome.tooComplex);
-  return Buffer.from(outcome.body.buffer, outcome.body.byteOffset, outcome.body.byteLength);
+  return { body: asBuffer(outcome.body), outline: asBuffer(outcome.outline) };
+}
+
+/** Buffers cross the thread boundary as Uint8Arrays. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The document's size as librsvg reads it, from the root element alone; 0×0 if it has none. */
+export async function svgSize({ outline }: SanitizedSvg): Promise<{ width: number; height: number }> {
+  const { width = 0, height = 0 } = await sharp(outline, { unlimited: false })
+    .metadata()
+    .catch(() => ({ width: 0, height: 0 }));
+  return { width, height };
 }
