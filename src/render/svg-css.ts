@@ -59,15 +59,20 @@ function parse(css: string, context: Context): csstree.CssNode | undefined {
   // A CSS escape can spell any name (u\72l is url); drawings have no use for them.
   if (css.includes('\\')) return undefined;
   let failed = false;
-  const ast = csstree.parse(css, {
-    context,
-    parseValue: true,
-    parseAtrulePrelude: true,
-    parseCustomProperty: true,
-    onParseError: () => {
-      failed = true;
-    },
-  });
+  let ast: csstree.CssNode;
+  try {
+    ast = csstree.parse(css, {
+      context,
+      parseValue: true,
+      parseAtrulePrelude: true,
+      parseCustomProperty: true,
+      onParseError: () => {
+        failed = true;
+      },
+    });
+  } catch {
+    return undefined;
+  }
   // Text css-tree could not read is kept raw, and a browser may read it differently: refuse it.
   return failed ? undefined : ast;
 }

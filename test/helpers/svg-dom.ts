@@ -38,15 +38,20 @@ function visit(element: Element, found: string[]): void {
   }
 }
 
+/**
+ * CSS keywords are whole tokens (whitespace or a comment inside `@import` breaks it, as in a
+ * browser); URL schemes are read with whitespace and control characters removed, as URL parsers do.
+ */
 function cssProblems(text: string, where: string): string[] {
-  const squeezed = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/[\s\x00-\x1f]+/g, '').toLowerCase();
+  const css = text.replace(/\/\*[\s\S]*?\*\//g, '').toLowerCase();
+  const squeezed = css.replace(/[\s\x00-\x1f]+/g, '');
   const problems: string[] = [];
   if (squeezed.includes('javascript:') || squeezed.includes('vbscript:')) problems.push(`${where} script URL`);
-  if (squeezed.includes('@import')) problems.push(`${where} @import`);
-  if (squeezed.includes('image-set(')) problems.push(`${where} image-set()`);
-  if (squeezed.includes('\\')) problems.push(`${where} CSS escape`);
-  for (const match of squeezed.matchAll(/url\(["']?/g)) {
-    if (!LOCAL_REFERENCE.test(squeezed.slice(match.index + match[0].length))) problems.push(`${where} external url()`);
+  if (css.includes('@import')) problems.push(`${where} @import`);
+  if (css.includes('image-set(')) problems.push(`${where} image-set()`);
+  if (css.includes('\\')) problems.push(`${where} CSS escape`);
+  for (const match of css.matchAll(/url\(\s*["']?/g)) {
+    if (!LOCAL_REFERENCE.test(css.slice(match.index + match[0].length))) problems.push(`${where} external url()`);
   }
   return problems;
 }
