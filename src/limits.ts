@@ -78,7 +78,26 @@ export const limits = {
     avifEffort: 1,
     /** JPEG is progressive except below/above these sizes (Cloudflare's rule). */
     progressiveJpeg: { minSidePx: 50, maxSidePx: 3000 },
-    /** Deepest element nesting accepted in an SVG before it is refused. */
-    maxSvgDepth: 256,
+    /**
+     * SVG complexity. Checked when an SVG is uploaded (refused with 400 / 5400) and again when a
+     * stored one is first delivered (415 / 9412), so the sanitizer's time and memory stay bounded
+     * whatever fits in maxFileBytes. Drawings from editors stay far below these.
+     */
+    svg: {
+      /** Elements of any kind, dropped ones included. */
+      maxElements: 100_000,
+      /** Deepest element nesting. */
+      maxDepth: 256,
+      /** Path data summed over the document (d, points, animation values), bytes. */
+      maxPathDataBytes: 4 * 1024 * 1024,
+      /** Attribute names and values summed over the document, bytes. */
+      maxAttributeBytes: 8 * 1024 * 1024,
+      /** Text of <style> elements summed over the document, bytes. */
+      maxStyleBytes: 256 * 1024,
+      /** A sanitizer run taking longer than this is stopped and the SVG refused. */
+      sanitizeTimeoutMs: 10_000,
+      /** Heap of the sanitizer's worker thread, MB: a bound on its memory whatever the input. */
+      workerHeapMb: 256,
+    },
   },
 } as const;

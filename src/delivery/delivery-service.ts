@@ -147,6 +147,8 @@ export class DeliveryService {
   /** Everything the output depends on, so one key never stands for two different renditions. */
   private cacheKey({ account, image, spec, variantKey }: Resolved, request: DeliveryRequest): { prefix: string; key: string } {
     const prefix = imageKeyPrefix(account.id, image.id);
+    // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition.
+    if (image.format === 'svg') return { prefix, key: `${prefix}${image.sortKey}.${image.version}|svg` };
     const parts = [`${image.sortKey}.${image.version}`, variantKey];
     if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
     if (spec.width === 'auto') {

@@ -80,7 +80,7 @@ export class ImageService {
     const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, source.filename, now);
     const record: ImageRecord = { ...newDraft(account.id, fields, now), ...uploaded, blobKey, draft: false };
 
-    await blobs.put(blobKey, source.bytes, inspected.contentType);
+    await blobs.put(blobKey, inspected.body, inspected.contentType);
     try {
       await images.insert(record);
     } catch (err) {

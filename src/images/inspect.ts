@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
+import { inspectSvg } from './inspect-svg.js';
 import type { ImageFormat } from './model.js';
 import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
 
@@ -17,6 +18,8 @@ export interface InspectedImage {
   height: number;
   frames: number;
   bytes: number;
+  /** What to store: the upload itself, or for an SVG its sanitized rewrite. */
+  body: Buffer;
 }
 
 const supportedList = 'JPEG, PNG, GIF, WebP, SVG, AVIF or HEIC';
@@ -27,6 +30,7 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
   if (!declaredTypeMatches(declaredType, format)) {
     throw errors.unsupportedImage(`The upload declares content-type ${declaredType} but the file is ${mimeOf[format]}`);
   }
+  if (format === 'svg') return inspectSvg(bytes);
 
   const meta = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata().catch(() => {
     throw corrupt(format);
@@ -36,11 +40,9 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
   const height = meta.pageHeight ?? meta.height ?? 0;
   if (width < 1 || height < 1) throw corrupt(format);
 
-  if (format !== 'svg') {
-    checkDimensions(width, height, frames);
-    await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
-  }
-  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length };
+  checkDimensions(width, height, frames);
+  await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
+  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length, body: bytes };
 }
 
 function checkDimensions(width: number, height: number, frames: number): void {

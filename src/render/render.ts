@@ -18,7 +18,8 @@ import { renderSteps } from './pipeline.js';
 import { planGeometry, type GeometryPlan } from './plan-geometry.js';
 import { requestedQuality } from './quality.js';
 import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
-import { sanitizeSvg } from './svg-sanitize.js';
+import { SvgRefusal } from './svg-sanitize.js';
+import { sanitizeSvgOffThread, svgSize } from './svg-sanitizer.js';
 
 export interface RenderContext {
   /** The request's Accept header (format=auto). */
@@ -110,12 +111,17 @@ function untransformed(input: RenderInput, source: SourceInfo): RenderResult {
   };
 }
 
-/** SVGs are sanitised and never resized; every option is ignored (as Cloudflare does). */
+/**
+ * SVGs are sanitized and never resized; every option is ignored (as Cloudflare does), so delivery
+ * keys all of an SVG's renditions as one. Uploads store the sanitized document; sanitizing again
+ * here (off the main thread, once per cached rendition) covers SVGs stored by older versions.
+ */
 async function serveSvg(input: RenderInput): Promise<RenderResult> {
-  const body = sanitizeSvg(input.bytes);
-  // The size is informational; it is read from the sanitised document, and 0 if it has none.
-  const { width = 0, height = 0 } = await sharp(body)
-    .metadata()
-    .catch(() => ({ width: 0, height: 0 }));
-  return { body, contentType: outputFormats.svg.mime, width, height, format: 'svg', varyAccept: false };
+  const sanitized = await sanitizeSvgOffThread(input.bytes).catch((error: unknown) => {
+    if (error instanceof SvgRefusal) throw withCause(errors.unsupportedSource(`the SVG could not be sanitized (${error.message})`), error);
+    throw error;
+  });
+  // The size is informational: 0 if the document has none.
+  const { width, height } = await svgSize(sanitized);
+  return { body: sanitized.body, contentType: outputFormats.svg.mime, width, height, format: 'svg', varyAccept: false };
 }

@@ -54,3 +54,13 @@ export const allowedAttributes = words(`
 
 /** Author-defined attributes with no behaviour. */
 export const allowedAttributePattern = /^(?:data|aria)-[a-z0-9-]+$/;
+
+/** Attributes animation elements may target: drawing attributes, never links, handlers or CSS. */
+export const animatableAttributes = new Set(
+  [...allowedAttributes].filter((name) => !['id', 'class', 'style', 'href', 'xlink:href', 'attributeName', 'attributeType'].includes(name)),
+);
+
+const EMBEDDED_IMAGE = /^data:image\/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]*$/i;
+
+/** A raster image carried in the document itself (never SVG: it could carry its own references). */
+export const isEmbeddedImage = (value: string): boolean => EMBEDDED_IMAGE.test(value.trim());

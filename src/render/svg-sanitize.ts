@@ -1,21 +1,42 @@
 /**
- * sanitizeSvg: SVGs are served, never rasterised or resized (as Cloudflare does), so they are
+ * sanitizeSvg: SVGs are served, never rasterized or resized (as Cloudflare does), so they are
  * rewritten to an allow-listed subset first: no scripts or event handlers, no foreignObject, no
  * links, no references outside the document (only `#fragment`s and embedded raster images), no
  * CSS imports or external url()s, no DOCTYPE, entities or processing instructions.
- * The output is rebuilt from tokens, never copied through, so only what was checked is written.
+ *
+ * The XML is read by saxes, a strict, spec-conformant streaming parser (it is jsdom's), instead of
+ * a hand-written tokenizer: every decision below sees the value a browser would see, with
+ * character references decoded and CDATA and comment boundaries already gone. saxes never
+ * expands entities declared in a DOCTYPE (no XXE, no "billion laughs"); an undefined entity stays
+ * literal text. The output is rebuilt from what was checked, never copied through.
+ *
+ * The work is bounded by limits.render.svg (elements, depth, path data, attribute and CSS bytes) so
+ * that a file within the upload size cannot cost unbounded time or memory; callers run this on a
+ * worker thread (svg-sanitizer.ts), never on the main thread.
  */
-import { errors } from '../errors.js';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { limits } from '../limits.js';
 import {
   allowedAttributePattern,
   allowedAttributes,
   allowedElements,
+  animatableAttributes,
   animationElements,
   embedsImages,
+  isEmbeddedImage,
   unwrappedElements,
 } from './svg-allow-list.js';
-import { SvgSyntaxError, tokenizeSvg, type SvgToken } from './svg-tokens.js';
+import { cleanStyleAttribute, cleanStyleSheet, isSafeAttributeValue } from './svg-css.js';
+
+/** Why an SVG was refused; `tooComplex` when a limit, not the syntax, refused it. */
+export class SvgRefusal extends Error {
+  constructor(
+    message: string,
+    readonly tooComplex = false,
+  ) {
+    super(message);
+  }
+}
 
 type Mode = 'kept' | 'unwrapped' | 'dropped';
 
@@ -25,172 +46,157 @@ interface OpenElement {
 }
 
 const ROOT_NAMESPACES = ' xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"';
+const PATH_DATA = new Set(['d', 'points', 'path', 'values', 'keyPoints', 'keyTimes', 'keySplines']);
 
-export function sanitizeSvg(bytes: Buffer): Buffer {
-  try {
-    return Buffer.from(rewrite(decodeUtf8(bytes)), 'utf8');
-  } catch (error) {
-    if (error instanceof SvgSyntaxError) {
-      throw Object.assign(errors.unsupportedSource(`the SVG could not be sanitised (${error.message})`), { cause: error });
-    }
-    throw error;
-  }
+export interface SanitizedSvg {
+  readonly body: Buffer;
+  /**
+   * The sanitized root element alone (`<svg width=… viewBox=…/>`): all librsvg needs to tell the
+   * document's size, at no cost, where parsing the whole body can take it seconds.
+   */
+  readonly outline: Buffer;
 }
 
-function decodeUtf8(bytes: Buffer): string {
+export function sanitizeSvg(bytes: Uint8Array): SanitizedSvg {
+  const rewriter = new SvgRewriter();
+  const body = Buffer.from(rewriter.rewrite(decodeUtf8(bytes)), 'utf8');
+  return { body, outline: Buffer.from(rewriter.outline(), 'utf8') };
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new SvgSyntaxError('it is not UTF-8 text');
+    throw new SvgRefusal('it is not UTF-8 text');
   }
 }
 
-function rewrite(source: string): string {
-  const out: string[] = [];
-  const open: OpenElement[] = [];
-  let dropped = 0;
-  let rootDone = false;
-  for (const token of tokenizeSvg(source)) {
-    if (token.kind === 'text') {
-      if (open.length === 0 && token.text.trim() !== '') throw new SvgSyntaxError('text outside the root element');
-      if (dropped === 0 && open.length > 0) out.push(cleanText(token.text, open));
-      continue;
-    }
-    if (token.kind === 'end') {
-      const element = open.pop();
-      if (!element || element.name !== token.name) throw new SvgSyntaxError(`unexpected </${token.name}>`);
-      if (element.mode === 'dropped') dropped--;
-      if (element.mode === 'kept' && dropped === 0) out.push(`</${localName(element.name)}>`);
-      if (open.length === 0) rootDone = true;
-      continue;
-    }
-    if (rootDone) throw new SvgSyntaxError('content after the root element');
-    if (open.length === 0 && localName(token.name) !== 'svg') throw new SvgSyntaxError('the root element is not <svg>');
-    if (open.length >= limits.render.maxSvgDepth) throw new SvgSyntaxError('elements are nested too deeply');
-    const mode: Mode = dropped > 0 ? 'dropped' : modeOf(token);
-    if (mode === 'kept') out.push(startTag(token, open.length === 0));
-    if (token.selfClosing) {
-      if (open.length === 0) rootDone = true;
-      continue;
-    }
-    if (mode === 'dropped') dropped++;
-    open.push({ name: token.name, mode });
+class SvgRewriter {
+  private readonly out: string[] = [];
+  private readonly open: OpenElement[] = [];
+  private dropped = 0;
+  private elements = 0;
+  private pathBytes = 0;
+  private attributeBytes = 0;
+  private styleBytes = 0;
+  private sawRoot = false;
+  /** Text of the <style> element being read: checked as a whole when it closes. */
+  private styleText: string[] | undefined;
+
+  rewrite(source: string): string {
+    const parser = new SaxesParser({ xmlns: false });
+    parser.on('error', (error) => {
+      // Declared entities are never expanded: the reference stays as literal text.
+      if (!error.message.includes('undefined entity')) throw new SvgRefusal(error.message.replace(/^\d+:\d+: /, ''));
+    });
+    parser.on('opentag', (tag) => this.start(tag));
+    parser.on('closetag', (tag) => this.end(tag));
+    parser.on('text', (text) => this.text(text));
+    parser.on('cdata', (text) => this.text(text));
+    parser.write(source).close();
+    if (!this.sawRoot) throw new SvgRefusal('there is no <svg> element');
+    return this.out.join('');
   }
-  if (!rootDone) throw new SvgSyntaxError(open.length > 0 ? `<${open.at(-1)!.name}> is not closed` : 'there is no <svg> element');
-  return out.join('');
+
+  outline(): string {
+    return this.out[0]!.replace(/\/?>$/, '/>');
+  }
+
+  private start(tag: SaxesTagPlain): void {
+    const { open } = this;
+    if (open.length === 0 && localName(tag.name) !== 'svg') throw new SvgRefusal('the root element is not <svg>');
+    this.sawRoot = true;
+    if (++this.elements > limits.render.svg.maxElements) {
+      throw new SvgRefusal(`it has more than ${limits.render.svg.maxElements} elements`, true);
+    }
+    if (open.length >= limits.render.svg.maxDepth) throw new SvgRefusal(`elements are nested more than ${limits.render.svg.maxDepth} deep`, true);
+    this.count(tag.attributes);
+    // A style sheet is the text of <style>; elements inside it would split that text, so they go.
+    const inStyle = this.styleText !== undefined;
+    const mode: Mode = this.dropped > 0 || inStyle ? 'dropped' : modeOf(tag);
+    if (mode === 'kept') {
+      this.out.push(startTag(tag, open.length === 0));
+      if (localName(tag.name) === 'style' && !tag.isSelfClosing) this.styleText = [];
+    }
+    if (mode === 'dropped') this.dropped++;
+    open.push({ name: tag.name, mode });
+  }
+
+  private end(tag: SaxesTagPlain): void {
+    const element = this.open.pop()!;
+    if (element.mode === 'dropped') this.dropped--;
+    if (element.mode !== 'kept' || this.dropped > 0 || tag.isSelfClosing) return;
+    if (this.styleText !== undefined && localName(element.name) === 'style') {
+      this.out.push(escapeText(cleanStyleSheet(this.styleText.join(''))));
+      this.styleText = undefined;
+    }
+    this.out.push(`</${localName(element.name)}>`);
+  }
+
+  private text(text: string): void {
+    if (this.open.length === 0 || this.dropped > 0) return;
+    if (this.styleText !== undefined) {
+      this.styleBytes += text.length;
+      if (this.styleBytes > limits.render.svg.maxStyleBytes) throw new SvgRefusal(`its CSS is longer than ${limits.render.svg.maxStyleBytes} bytes`, true);
+      if (this.open.at(-1)!.mode === 'kept') this.styleText.push(text);
+      return;
+    }
+    this.out.push(escapeText(text));
+  }
+
+  private count(attributes: Record<string, string>): void {
+    const { svg } = limits.render;
+    for (const [name, value] of Object.entries(attributes)) {
+      this.attributeBytes += name.length + value.length;
+      if (PATH_DATA.has(name)) this.pathBytes += value.length;
+    }
+    if (this.attributeBytes > svg.maxAttributeBytes) throw new SvgRefusal(`its attributes hold more than ${svg.maxAttributeBytes} bytes`, true);
+    if (this.pathBytes > svg.maxPathDataBytes) throw new SvgRefusal(`its path data is longer than ${svg.maxPathDataBytes} bytes`, true);
+  }
 }
 
 function localName(name: string): string {
   return name.startsWith('svg:') ? name.slice(4) : name;
 }
 
-function modeOf(token: Extract<SvgToken, { kind: 'start' }>): Mode {
-  const name = localName(token.name);
+function modeOf(tag: SaxesTagPlain): Mode {
+  const name = localName(tag.name);
   if (unwrappedElements.has(name)) return 'unwrapped';
   if (!allowedElements.has(name)) return 'dropped';
-  // <set attributeName="href" to="javascript:..."> would turn into a link or script at run time.
-  if (animationElements.has(name)) {
-    const target = token.attributes.find(([attribute]) => attribute === 'attributeName')?.[1].trim() ?? '';
-    if (/^(?:xlink:)?href$|^on/i.test(target)) return 'dropped';
-  }
+  // <set attributeName="href" to="javascript:..."> would turn into a link or script at run time:
+  // an animation may only target drawing attributes, named exactly (the value is decoded already).
+  if (animationElements.has(name) && name !== 'animateMotion' && !animatableAttributes.has(tag.attributes.attributeName ?? '')) return 'dropped';
   return 'kept';
 }
 
-function startTag(token: Extract<SvgToken, { kind: 'start' }>, isRoot: boolean): string {
-  const name = localName(token.name);
-  const attributes = cleanAttributes(name, token.attributes)
+function startTag(tag: SaxesTagPlain, isRoot: boolean): string {
+  const name = localName(tag.name);
+  const attributes = cleanAttributes(name, tag.attributes)
     .map(([attribute, value]) => ` ${attribute}="${escapeAttribute(value)}"`)
     .join('');
-  return `<${name}${isRoot ? ROOT_NAMESPACES : ''}${attributes}${token.selfClosing ? '/>' : '>'}`;
+  return `<${name}${isRoot ? ROOT_NAMESPACES : ''}${attributes}${tag.isSelfClosing ? '/>' : '>'}`;
 }
 
-function cleanAttributes(element: string, attributes: Array<[string, string]>): Array<[string, string]> {
-  const kept = new Map<string, string>();
-  for (const [name, raw] of attributes) {
-    if (kept.has(name) || !(allowedAttributes.has(name) || allowedAttributePattern.test(name))) continue;
-    const value = decodeEntities(raw);
-    if (value === undefined || !safeValue(value)) continue;
-    if ((name === 'href' || name === 'xlink:href') && !safeReference(element, value)) continue;
-    kept.set(name, value);
+function cleanAttributes(element: string, attributes: Record<string, string>): Array<[string, string]> {
+  const kept: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!(allowedAttributes.has(name) || allowedAttributePattern.test(name))) continue;
+    if (name === 'href' || name === 'xlink:href') {
+      if (safeReference(element, value)) kept.push([name, value]);
+    } else if (name === 'style') {
+      const style = cleanStyleAttribute(value);
+      if (style !== undefined) kept.push([name, style]);
+    } else if (name === 'attributeName') {
+      if (animatableAttributes.has(value)) kept.push([name, value]);
+    } else if (isSafeAttributeValue(value)) kept.push([name, value]);
   }
-  return [...kept];
+  return kept;
 }
-
-/**
- * No script URLs anywhere, no CSS escapes (they can spell url( or @import), and url() only to
- * fragments of this document.
- */
-function safeValue(value: string): boolean {
-  const squeezed = value.replace(/[\s\x00-\x1f]+/g, '').toLowerCase();
-  if (squeezed.includes('javascript:') || squeezed.includes('vbscript:')) return false;
-  if (value.includes('\\') || /expression\(|-moz-binding|behavior:|@import/.test(squeezed)) return false;
-  return urlsAreLocal(value);
-}
-
-function urlsAreLocal(text: string): boolean {
-  const starts = /url\s*\(\s*["']?/gi;
-  let match: RegExpExecArray | null;
-  while ((match = starts.exec(text)) !== null) {
-    if (text[match.index + match[0].length] !== '#') return false;
-  }
-  return true;
-}
-
-const EMBEDDED_IMAGE = /^data:image\/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]*$/i;
 
 /** href: a fragment of this document, or (on image/feImage) an embedded raster image. */
 function safeReference(element: string, value: string): boolean {
   const target = value.trim();
-  return /^#[^\s]*$/.test(target) || (embedsImages.has(element) && EMBEDDED_IMAGE.test(target));
-}
-
-function cleanText(text: string, open: OpenElement[]): string {
-  const decoded = decodeEntities(text, 'drop') ?? '';
-  const parent = open.findLast((element) => element.mode === 'kept');
-  return escapeText(parent && localName(parent.name) === 'style' ? cleanCss(decoded) : decoded);
-}
-
-/** A <style> sheet: imports removed, external url()s replaced by `none`; unclear sheets emptied. */
-function cleanCss(css: string): string {
-  if (css.includes('\\') || /expression\s*\(|-moz-binding|behavior\s*:|javascript:|vbscript:/i.test(css)) return '';
-  const cleaned = css
-    .replace(/@import[^;]*;?/gi, '')
-    .replace(/url\s*\(\s*("[^"]*"|'[^']*'|[^)]*?)\s*\)/gi, (whole, target: string) =>
-      target.replace(/^["']|["']$/g, '').startsWith('#') ? whole : 'none',
-    );
-  return /@import/i.test(cleaned) || !urlsAreLocal(cleaned) ? '' : cleaned;
-}
-
-const PREDEFINED = new Map([
-  ['lt', '<'],
-  ['gt', '>'],
-  ['amp', '&'],
-  ['quot', '"'],
-  ['apos', "'"],
-]);
-
-/**
- * Resolves the five predefined entities and character references. Other named entities could
- * only come from a DOCTYPE, which is never read: in an attribute they make it undefined (the
- * attribute is dropped), in text they are dropped.
- */
-function decodeEntities(text: string, unknown: 'drop' | 'reject' = 'reject'): string | undefined {
-  let rejected = false;
-  const decoded = text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9._-]*);/g, (_whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
-      return isXmlChar(code) ? String.fromCodePoint(code) : '';
-    }
-    const known = PREDEFINED.get(ref);
-    if (known !== undefined) return known;
-    rejected = unknown === 'reject';
-    return '';
-  });
-  return rejected ? undefined : decoded;
-}
-
-function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return /^#[^\s]*$/.test(target) || (embedsImages.has(element) && isEmbeddedImage(target));
 }
 
 function escapeText(text: string): string {
