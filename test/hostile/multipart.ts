@@ -21,9 +21,12 @@ const refusedForm = (name: string, parts: () => Promise<Part[]>): HostileInput =
   },
 });
 
+type Build = () => Promise<{ body: Buffer; contentType: string }>;
+
 /** Raw body and Content-Type on the upload route; must be refused. */
-const refusedBody = (name: string, build: () => Promise<{ body: Buffer; contentType: string }>): HostileInput => ({
+const refusedBody = (name: string, build: Build, issue?: HostileInput['issue']): HostileInput => ({
   name,
+  issue,
   async run(probe) {
     const { body, contentType } = await build();
     expectRefused(await probe.api('/images/v1', { method: 'POST', body, headers: { 'content-type': contentType } }));
@@ -53,13 +56,21 @@ const forms: HostileInput[] = [
   refusedForm('requireSignedURLs="null"', async () => [await file(), { name: 'requireSignedURLs', value: 'null' }]),
   refusedForm('requireSignedURLs="yes"', async () => [await file(), { name: 'requireSignedURLs', value: 'yes' }]),
   refusedForm('a file larger than 10 MB', async () => [{ name: 'file', value: Buffer.alloc(limits.maxFileBytes + 1, 1), filename: 'big.jpg', type: 'image/jpeg' }]),
-  refusedForm('a filename of 10,000 characters', async () => [{ ...(await file()), filename: `${'n'.repeat(10_000)}.jpg` }]),
+  {
+    name: `a filename of 10,000 characters is refused or cut to ${limits.maxFilenameLength}`,
+    issue: 'new',
+    async run(probe) {
+      const answer = await uploadForm(probe, [{ ...(await file()), filename: `${'n'.repeat(10_000)}.jpg` }]);
+      if (answer.status === 200) expect(answer.json<{ result: { filename: string } }>().result.filename.length).toBeLessThanOrEqual(limits.maxFilenameLength);
+    },
+  },
   refusedBody('no boundary in the Content-Type', () => framed(filePartText, 'multipart/form-data')),
   refusedBody('an empty boundary', () => framed(filePartText, 'multipart/form-data; boundary=')),
   refusedBody('an unterminated quoted boundary', () => framed(filePartText, 'multipart/form-data; boundary="B')),
   refusedBody('a boundary that never appears in the body', () => framed(filePartText, 'multipart/form-data; boundary=OTHER')),
   refusedBody('no closing boundary', () => framed((jpeg) => filePartText(jpeg))),
-  refusedBody('a 300-character boundary', () => framed((jpeg) => `${filePartText(jpeg, 'b'.repeat(300))}--${'b'.repeat(300)}--\r\n`, `multipart/form-data; boundary=${'b'.repeat(300)}`)),
+  // Today: a 500 (RFC 2046 caps boundaries at 70 characters; the parser's failure is not mapped).
+  refusedBody('a 300-character boundary', () => framed((jpeg) => `${filePartText(jpeg, 'b'.repeat(300))}--${'b'.repeat(300)}--\r\n`, `multipart/form-data; boundary=${'b'.repeat(300)}`), 'new'),
   refusedBody('a part without Content-Disposition', () => framed((jpeg) => `--B\r\nContent-Type: image/jpeg\r\n\r\n${jpeg}\r\n--B--\r\n`)),
   refusedBody('a part header of 100 KB', () => framed((jpeg) => `--B\r\nX-Junk: ${'j'.repeat(100 * 1024)}\r\n${filePartText(jpeg).slice(5)}--B--\r\n`)),
   refusedBody('a multipart/mixed body nested in the file part', () =>

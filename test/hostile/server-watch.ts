@@ -15,8 +15,8 @@ export interface WatchSummary {
   healthzProbes: number;
   /** Slowest /healthz answer, ms (a probe that failed counts as Infinity). */
   maxHealthzMs: number;
-  /** Probes slower than the bound, with when they started (ms since the watch began). */
-  slowProbes: Array<{ atMs: number; ms: number; status: number }>;
+  /** Probes slower than the bound, with when they started (epoch ms). */
+  slowProbes: Array<{ at: number; ms: number; status: number }>;
   rssSamples: number;
   peakRssBytes: number;
 }
@@ -26,7 +26,6 @@ const pollerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { origin, pid, slowMs } = workerData;
-const started = performance.now();
 let running = true;
 let probes = 0, max = 0, samples = 0, peak = 0;
 const slow = [];
@@ -38,6 +37,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function pollHealthz() {
   while (running) {
     const t0 = performance.now();
+    const at = Date.now();
     let status = 0;
     try {
       const res = await fetch(origin + '/healthz', { signal: AbortSignal.timeout(10000) });
@@ -47,7 +47,7 @@ async function pollHealthz() {
     const ms = status === 200 ? performance.now() - t0 : Infinity;
     probes++;
     max = Math.max(max, ms);
-    if (ms > slowMs) slow.push({ atMs: Math.round(t0 - started), ms: Math.round(ms), status });
+    if (ms > slowMs) slow.push({ at, ms: Math.round(ms), status });
     await sleep(Math.max(0, 50 - (performance.now() - t0)));
   }
 }

@@ -17,11 +17,13 @@ const expectStatus = (answer: Answer, status: number, code?: number) => {
 
 const customIds = [
   '..', '../etc/passwd', 'a/../b', 'a/./b', 'a%2Fb', '%2E%2E', 'a%00b', 'a\u0000b', '%C0%AE%C0%AE/x', 'a\\..\\b', '/abs', 'trail/', 'a//b',
-  ' padded ', 'keys', '2cdc28f0-017a-49c4-9ed7-87056c83901f', 'x'.repeat(1025), '\ud800lone-surrogate',
+  ' padded ', 'keys', '2cdc28f0-017a-49c4-9ed7-87056c83901f', 'x'.repeat(1025),
 ];
 
 const customIdInputs: HostileInput[] = customIds.map((id) => ({
   name: `custom id ${JSON.stringify(id.length > 40 ? `${id.slice(0, 12)}…(${id.length})` : id)} is refused`,
+  // An overlong UTF-8 dot, percent-encoded: today stored as is (only %2F, %5C, %2E and %00 are refused).
+  issue: id.includes('%C0') ? ('new' as const) : undefined,
   async run(probe) {
     expectStatus(await uploadForm(probe, [{ name: 'file', value: await images.jpeg(8, 8), filename: 'a.jpg', type: 'image/jpeg' }, { name: 'id', value: id }]), 400);
   },
@@ -39,7 +41,19 @@ const deliveryPaths = (t: Target) => [
   `${'d'.repeat(20_000)}/public`,
 ];
 
+const invalidUtf8Id: HostileInput = {
+  name: 'a custom id of invalid UTF-8 bytes is refused or stored well-formed',
+  async run(probe) {
+    const answer = await uploadForm(probe, [
+      { name: 'file', value: await images.jpeg(8, 8), filename: 'a.jpg', type: 'image/jpeg' },
+      { name: 'id', value: Buffer.from([0x61, 0xed, 0xa0, 0x80, 0xc0, 0xae]) },
+    ]);
+    if (answer.status === 200) expect(answer.json<{ result: { id: string } }>().result.id.isWellFormed()).toBe(true);
+  },
+};
+
 const pathInputs: HostileInput[] = [
+  invalidUtf8Id,
   ...apiPaths.map((p): HostileInput => ({
     name: `GET images/v1/${p.slice(0, 40)}`,
     async run(probe) {
@@ -49,7 +63,9 @@ const pathInputs: HostileInput[] = [
   ...[0, 1, 2, 3, 4, 5, 6].map((i): HostileInput => ({
     name: `delivery path #${i + 1} of traversal, NUL, overlong UTF-8, bad escapes and length`,
     async run(probe, target) {
-      expect((await probe.deliver(deliveryPaths(target)[i]!)).status).toBeGreaterThanOrEqual(400);
+      // Over a raw socket: fetch would resolve %2E%2E as a dot segment before sending.
+      const answer = await probe.raw(`GET /${target.accountHash}/${deliveryPaths(target)[i]!} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 'delivery');
+      expect(answer.status).toBeGreaterThanOrEqual(400);
     },
   })),
   {
@@ -68,7 +84,8 @@ const pathInputs: HostileInput[] = [
 
 /** Bad option strings (from the delivery suite's table): [options as sent, status, code]. */
 const badOptionStrings: Array<[string, number, number]> = [
-  ['foo=1', 400, 9401], ['w=100,foo=1', 400, 9401], ['width=100,width=200', 400, 9401], ['w=100,w=200', 400, 9401],
+  ['foo=1', 400, 9401], ['w=100,foo=1', 400, 9401], ['w=-1', 400, 9401], ['w=0', 400, 9401], ['w=NaN', 400, 9401],
+  ['w=Infinity', 400, 9401], ['w=99999999999999999999', 400, 9401], ['dpr=0', 400, 9401], ['q=0', 400, 9401], ['blur=-1', 400, 9401], ['width=100,width=200', 400, 9401], ['w=100,w=200', 400, 9401],
   ['w=1e3', 400, 9401], ['w=0x10', 400, 9401], ['w=1.5', 400, 9401], ['w=', 400, 9401], ['=100', 400, 9401],
   ['w=100,,h=100', 400, 9401], ['w=100%00', 400, 9401], ['fit=<script>alert(1)<%2Fscript>', 400, 9401],
   ['fit=cover%3Balert(1)', 400, 9401], ['w=100;rm%20-rf%20%2F', 400, 9401], ['background=url(javascript:alert(1))', 400, 9401],
