@@ -40,12 +40,13 @@ const corpus: Record<Family, HostileInput[]> = {
  */
 const HEALTHZ_BOUND_MS = 100;
 /**
- * Peak resident memory allowed above the warmed-up baseline. Measured here with today's defenses
- * holding (every input refused before decoding or rendered within the output limits): ~XX MiB of
- * growth. The bound leaves room for libvips' caches and allocator slack; a single pixel bomb or a
- * decoder that enlarges 100,000 frames (issue 10, item 2: 1.37 GB) passes it by far.
+ * Peak resident memory allowed above the warmed-up baseline. Measured on today's main with the
+ * entries tagged [issue 10.N] left out (PICTOR_HOSTILE_SKIP_TAGGED=1): baseline 133 MiB, peak
+ * +33 MiB. The bound is about eight times that, for libvips' caches and allocator slack under
+ * other loads; the failures of issue 10 pass it by far (item 1: 378 MB, item 2: 1.37 GB, item 3:
+ * 4.7 GB; the whole corpus on today's main: +1.5 GiB).
  */
-const RSS_GROWTH_BOUND = 512 * 1024 * 1024;
+const RSS_GROWTH_BOUND = 256 * 1024 * 1024;
 
 let stores: TestStores;
 let cluster: TestNodes;
