@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
 import { captureLogs } from '../helpers/log-capture.js';
+import { parseRawResponse as parseResponse, rawExchange as exchange } from '../helpers/raw-http.js';
 
 const { lines: logLines, logger } = captureLogs();
 let pictor: TestPictor;
@@ -23,24 +24,7 @@ afterAll(async () => pictor?.close());
 const errorLogs = () => logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
 const uploadPath = () => `/client/v4/accounts/${pictor.accountId}/images/v1`;
 
-/** Sends raw bytes, then whatever `afterSend` does; resolves with everything the server wrote. */
-function rawExchange(bytes: string | Buffer, afterSend?: (socket: net.Socket) => void): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(new URL(pictor.origin).port), '127.0.0.1');
-    const received: Buffer[] = [];
-    socket.on('data', (d: Buffer) => received.push(d));
-    socket.on('error', () => undefined);
-    socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
-    socket.write(bytes, () => afterSend?.(socket));
-  });
-}
-
-function parseResponse(raw: string) {
-  const [head, ...rest] = raw.split('\r\n\r\n');
-  const [statusLine, ...headerLines] = head!.split('\r\n');
-  const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-  return { status: Number(statusLine!.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
-}
+const rawExchange = (bytes: string | Buffer, afterSend?: (socket: net.Socket) => void) => exchange(pictor.origin, bytes, afterSend);
 
 function uploadHead(contentLength: number) {
   return (
