@@ -63,7 +63,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     return503OnClosing: true,
     // Node's default is no limit on a body that trickles in; check a few times per timeout.
     requestTimeout: services.config.requestTimeoutMs,
-    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(services.config.requestTimeoutMs / 4)) },
+    // requireHostHeader: Node would answer a missing Host with a bare, empty 400; the hook below
+    // answers it in the shape of the area the URL addresses.
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.ceil(services.config.requestTimeoutMs / 4)), requireHostHeader: false },
     clientErrorHandler: answerClientError,
     // Malformed percent-encoding and over-long paths fail before routing, so no route's error
     // handler sees them: answer in the shape of the area the URL addresses.
@@ -83,6 +85,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     void reply.code(404).type('application/json').send(failure(errors.noRoute(path)));
+  });
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers.host !== undefined || request.raw.httpVersion !== '1.1') return done();
+    const detail = 'an HTTP/1.1 request must carry a Host header';
+    done(isApiPath(request.url) ? errors.badRequest(`Malformed HTTP request: ${detail}`) : errors.deliveryUrlInvalid(detail));
   });
 
   app.addHook('onResponse', (request, reply, done) => {

@@ -37,8 +37,8 @@ const framing: HostileInput[] = [
   raw('a folded (obs-fold) header line', 'api', (t) => get(apiPath(t), 'X-Folded: a\r\n  b\r\n')),
   raw('a NUL byte in a header value', 'api', (t) => get(apiPath(t), 'X-Nul: a\u0000b\r\n')),
   raw('bare LF line endings', 'api', (t) => get(apiPath(t)).replaceAll('\r\n', '\n')),
-  // Today: Node's own bare 400 with an empty body (its Host check answers before clientError).
-  raw('no Host header', 'api', (t) => `GET ${apiPath(t)} HTTP/1.1\r\nConnection: close\r\n`, '', 'new'),
+  // Node's own Host check would answer a bare, empty 400; Pictor answers in the area's shape.
+  raw('no Host header', 'api', (t) => `GET ${apiPath(t)} HTTP/1.1\r\nConnection: close\r\n`),
   raw('two Host headers', 'api', (t) => get(apiPath(t), 'Host: y\r\n')),
   raw('HTTP/2.0 in an HTTP/1 request line', 'api', (t) => `GET ${apiPath(t)} HTTP/2.0\r\nHost: x\r\nConnection: close\r\n`),
   raw('an unknown method', 'api', (t) => `FOO ${apiPath(t)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n`),

@@ -45,6 +45,10 @@ export function checkDeclaredLength(request: FastifyRequest): void {
   if (Number.isFinite(declared) && declared > limits.maxFileBytes + limits.formOverheadBytes) throw errors.fileTooLarge(limits.maxFileBytes);
 }
 
+/** RFC 2046 §5.1.1 allows 1 to 70 characters; busboy throws (a 500) past 256. */
+const maxBoundaryLength = 70;
+const boundaryOf = (contentType: string | undefined) => /;\s*boundary=(?:"([^"]*)"?|([^;\s]*))/i.exec(contentType ?? '');
+
 const singleValuedFields = new Set(['url', 'id', 'creator', 'requireSignedURLs', 'metadata']);
 
 export interface UploadForm extends UploadInput {
@@ -54,6 +58,10 @@ export interface UploadForm extends UploadInput {
 
 export async function readUploadForm(request: FastifyRequest, options: { allowFile: boolean } = { allowFile: true }): Promise<UploadForm> {
   if (!request.isMultipart()) throw errors.unsupportedMediaType('Uploads must be sent as multipart/form-data');
+  const boundary = boundaryOf(request.headers['content-type']);
+  if (boundary && (boundary[1] ?? boundary[2] ?? '').length > maxBoundaryLength) {
+    throw errors.badRequest(`Malformed multipart/form-data body: the boundary is longer than ${maxBoundaryLength} characters`);
+  }
   const form: UploadForm = { extra: new Map() };
   const bracketFields: Array<{ path: string[]; value: string }> = [];
   let metadataJson: string | undefined;
