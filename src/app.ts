@@ -8,6 +8,7 @@ import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOpti
 import { apiErrorHandler } from './api/error-handler.js';
 import { answerClientError } from './client-errors.js';
 import { failure } from './api/envelope.js';
+import { bodiesWithoutCoercion, parseEmptyJsonAsNoBody } from './api/json-bodies.js';
 import { registerApiRoutes } from './api/routes.js';
 import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliveryUrl } from './delivery/routes.js';
 import type { ApiApp } from './api/types.js';
@@ -60,6 +61,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     requestIdHeader: false,
     // request.ip (the per-client limits) from X-Forwarded-For only when the proxy is trusted.
     trustProxy: services.config.trustProxy,
+    schemaController: { compilersFactory: { buildValidator: bodiesWithoutCoercion } },
     return503OnClosing: true,
     // Node's default is no limit on a body that trickles in; check a few times per timeout.
     requestTimeout: services.config.requestTimeoutMs,
@@ -80,6 +82,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.decorateRequest('account', null);
   app.decorateRequest('principal', null);
   await app.register(multipart);
+  parseEmptyJsonAsNoBody(app);
 
   app.setErrorHandler(apiErrorHandler);
   app.setNotFoundHandler((request, reply) => {

@@ -24,12 +24,14 @@ import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
+import type { ChangeRepositories } from './images/image-changes.js';
 import { ImageService, type SourceFetcher } from './images/image-service.js';
 import type { ImageRepository } from './images/model.js';
 import { KyselyAccountRepository } from './storage/account-repository.js';
 import type { BlobStore } from './storage/blobs/blob-store.js';
 import { openBlobStore } from './storage/blobs/open-blob-store.js';
 import { type Database, openDatabase } from './storage/database.js';
+import { KyselyImageChanges } from './storage/image-change-transactions.js';
 import { KyselyImageRepository } from './storage/image-repository.js';
 import { KyselySigningKeyRepository, KyselyVariantRepository } from './storage/variant-repository.js';
 import { SigningKeyService } from './signing/key-service.js';
@@ -85,6 +87,8 @@ export interface ServiceOverrides {
   fetchSource?: SourceFetcher;
   /** Where the disk rendition cache lives (default `<data dir>/cache`; each worker process has its own). */
   cacheDir?: string;
+  /** Wraps the repositories an image change writes through in its transaction (tests fail one half-way). */
+  wrapChangeRepositories?: (repositories: ChangeRepositories) => ChangeRepositories;
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
@@ -92,7 +96,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
-  const purge = new DeliveryVersionBump(await openPurgeBus(config, database), accountRepository);
+  const bus = await openPurgeBus(config, database);
+  const purge = new DeliveryVersionBump(bus, accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
   const signingKeyRepository = new KyselySigningKeyRepository(database.db);
@@ -113,11 +118,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     (err) => console.error('webhook dispatcher:', err),
   );
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
+  const changes = new KyselyImageChanges({ database, bus, clock, poke: () => webhookDispatcher.poke(), wrap: overrides.wrapChangeRepositories });
   const images = new ImageService({
     images: imageRepository,
     variants: variantRepository,
     blobs,
-    purge,
+    changes,
     clock,
     fetchSource:
       overrides.fetchSource ??
@@ -130,7 +136,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         })),
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
-    events,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
     onStrayBlob: (blobKey, err) => console.error(`pictor: could not delete blob ${blobKey} of a deleted image (the stray-blob sweep will): ${(err as Error).message}`),
   });
@@ -139,7 +144,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     imageService: images,
     accounts,
     blobs,
-    purge,
+    changes,
     events,
     clock,
     deliveryBase: () => urls.delivery,

@@ -21,8 +21,6 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): ImagesErr
       return errors.jsonBodyTooLarge(limits.maxJsonBodyBytes);
     case 'FST_REQ_FILE_TOO_LARGE':
       return errors.fileTooLarge(limits.maxFileBytes);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.badRequest('Request body is empty; send a JSON object');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return errors.badRequest('Request body size does not match Content-Length');
     case 'FST_FILES_LIMIT':

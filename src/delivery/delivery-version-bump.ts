@@ -18,8 +18,7 @@ export class DeliveryVersionBump implements PurgeBus {
 
   /** Throws if the bump fails: the change has committed, but other nodes could not know it yet. */
   async publish(event: PurgeEvent): Promise<void> {
-    if (event.kind !== 'all') await this.accounts.bumpDeliveryVersion(event.accountId);
-    await this.bus.publish(event);
+    await bumpThenPublish(this.accounts, event, (e) => this.bus.publish(e));
   }
 
   subscribe(handler: PurgeHandler): () => void {
@@ -33,4 +32,14 @@ export class DeliveryVersionBump implements PurgeBus {
   close(): Promise<void> {
     return this.bus.close();
   }
+}
+
+/** The bump first, then the message: the order that makes a late or lost message harmless. */
+export async function bumpThenPublish(
+  accounts: Pick<AccountRepository, 'bumpDeliveryVersion'>,
+  event: PurgeEvent,
+  publish: (event: PurgeEvent) => Promise<void>,
+): Promise<void> {
+  if (event.kind !== 'all') await accounts.bumpDeliveryVersion(event.accountId);
+  await publish(event);
 }

@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import type { Account } from '../accounts/model.js';
 import type { AccountService } from '../accounts/account-service.js';
 import { hashSecret } from '../accounts/credentials.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import type { Clock } from '../util/clock.js';
+import type { ImageChanges } from './image-changes.js';
 import type { ImageEvents } from './image-events.js';
 import { newDraft, uploadedImage, type ImageService, type UploadFile, type UploadInput } from './image-service.js';
 import type { ImageView } from './image-view.js';
@@ -30,7 +30,9 @@ export interface DirectUploadDeps {
   imageService: ImageService;
   accounts: AccountService;
   blobs: BlobStore;
-  purge: PurgeBus;
+  /** Completes a draft with its event and delivery-version bump in one transaction. */
+  changes: ImageChanges;
+  /** For direct_upload.failed, which changes nothing else. */
   events: ImageEvents;
   clock: Clock;
   deliveryBase: () => string;
@@ -75,19 +77,15 @@ export class DirectUploadService {
    * known to be open, so a dead URL is answered before its body is read.
    */
   async complete(accountHash: string, token: string, readFile: () => Promise<UploadFile | undefined>): Promise<ImageView> {
-    const { imageService, events } = this.deps;
     const { draft, account } = await this.openDraft(accountHash, token);
     const file = await this.reportingFailure(account.id, draft.id, readFile);
     // The URL may have been used, or have expired, while the body arrived.
     await this.openDraft(accountHash, token);
-    const completed = await this.reportingFailure(account.id, draft.id, () => this.storeUpload(account.id, hashSecret(token), file));
+    const completed = await this.reportingFailure(account.id, draft.id, () => this.storeUpload(account, hashSecret(token), file));
     // Another post to the same URL completed the draft first (a double-submitted form): the upload
     // succeeded, so this post is not reported as a failed upload, only answered as a used URL.
     if (!completed) throw errors.uploadUrlInvalid();
-    await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: completed.id });
-    const view = await imageService.view(account, completed);
-    await events.emit(account.id, 'direct_upload.completed', { image: view });
-    return view;
+    return completed;
   }
 
   /** Runs a step of an attempt; its failure is reported as direct_upload.failed (the draft stays open for another try). */
@@ -101,13 +99,21 @@ export class DirectUploadService {
   }
 
   /** Stores the file and completes the draft; undefined when another post completed it first. */
-  private async storeUpload(accountId: string, tokenHash: string, file: UploadFile | undefined): Promise<ImageRecord | undefined> {
-    const { images, imageService, blobs, clock } = this.deps;
+  private async storeUpload(account: Account, tokenHash: string, file: UploadFile | undefined): Promise<ImageView | undefined> {
+    const { imageService, blobs, clock } = this.deps;
     if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
     const inspected = await imageService.inspect(file.bytes, file.contentType);
-    const { blobKey, ...uploaded } = uploadedImage(accountId, inspected, file.filename, clock.now());
+    const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, file.filename, clock.now());
+    const viewOf = await imageService.viewer(account);
     await blobs.put(blobKey, inspected.body, inspected.contentType);
-    const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
+    const completed = await this.deps.changes.commit(async (change) => {
+      const record = await change.images.completeDraft(tokenHash, { ...uploaded, blobKey });
+      if (!record) return undefined;
+      await change.purge.publish({ kind: 'image', accountId: account.id, imageId: record.id });
+      const view = viewOf(record);
+      await change.events.emit(account.id, 'direct_upload.completed', { image: view });
+      return view;
+    });
     if (!completed) await blobs.delete(blobKey);
     return completed;
   }

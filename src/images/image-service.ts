@@ -4,14 +4,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Account, VariantRepository } from '../accounts/model.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import type { Clock } from '../util/clock.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
 import { isGeneratedIdShape, validateCustomId } from './custom-id.js';
-import type { ImageEvents } from './image-events.js';
+import type { ImageChanges } from './image-changes.js';
 import { imageView, type ImageView } from './image-view.js';
 import { inspectImage, type InspectedImage } from './inspect.js';
 import { validateMetadata } from './metadata.js';
@@ -50,13 +49,13 @@ export interface ImageServiceDeps {
   images: ImageRepository;
   variants: VariantRepository;
   blobs: BlobStore;
-  purge: PurgeBus;
+  /** Writes a change with its webhook event and delivery-version bump in one transaction. */
+  changes: ImageChanges;
   clock: Clock;
   fetchSource: SourceFetcher;
   /** Base of delivery URLs; read per call because it is known only once the server listens. */
   deliveryBase: () => string;
   imageQuota: number;
-  events: ImageEvents;
   /** Bounds concurrent full decodes of uploads (each may hold up to 100 MP). */
   inspectQueue: BoundedQueue;
   /** A deleted image's blob could not be deleted (it stays for the sweeper); for the log. */
@@ -80,9 +79,15 @@ export class ImageService {
     const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, source.filename, now);
     const record: ImageRecord = { ...newDraft(account.id, fields, now), ...uploaded, blobKey, draft: false };
 
+    const viewOf = await this.viewer(account);
     await blobs.put(blobKey, inspected.body, inspected.contentType);
     try {
-      await images.insert(record);
+      return await this.deps.changes.commit(async (change) => {
+        await change.images.insert(record);
+        const view = viewOf(record);
+        await change.events.emit(account.id, 'image.uploaded', { image: view });
+        return view;
+      });
     } catch (err) {
       // Only a refused insert proves the row does not exist. Any other failure (a connection lost
       // around the commit) may have stored it, so the blob stays; the stray-blob sweeper removes
@@ -91,9 +96,6 @@ export class ImageService {
       await blobs.delete(blobKey);
       throw errors.alreadyExists('Image with this custom ID');
     }
-    const view = await this.view(account, record);
-    await this.deps.events.emit(account.id, 'image.uploaded', { image: view });
-    return view;
   }
 
   async get(account: Account, id: string): Promise<ImageView> {
@@ -116,24 +118,30 @@ export class ImageService {
       patch.requireSignedURLs = input.requireSignedURLs;
     }
     const accessChanged = patch.requireSignedURLs !== undefined && patch.requireSignedURLs !== current.requireSignedURLs;
-    const updated = await this.deps.images.update(account.id, id, patch, accessChanged);
-    if (!updated) throw errors.imageNotFound();
-    // Access control changed: every cached copy goes before the API call returns.
-    if (accessChanged) await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
-    const view = await this.view(account, updated);
-    await this.deps.events.emit(account.id, 'image.updated', { image: view });
-    return view;
+    const viewOf = await this.viewer(account);
+    return this.deps.changes.commit(async (change) => {
+      const updated = await change.images.update(account.id, id, patch, accessChanged);
+      if (!updated) throw errors.imageNotFound();
+      // Access control changed: every cached copy goes before the API call returns.
+      if (accessChanged) await change.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
+      const view = viewOf(updated);
+      await change.events.emit(account.id, 'image.updated', { image: view });
+      return view;
+    });
   }
 
   async delete(account: Account, id: string): Promise<void> {
     // Row first, then the blob: a crash in between leaves a stray blob (swept), never a row without bytes.
-    const removed = await this.deps.images.remove(account.id, id);
-    if (!removed) throw errors.imageNotFound();
-    await this.deps.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
+    const removed = await this.deps.changes.commit(async (change) => {
+      const removed = await change.images.remove(account.id, id);
+      if (!removed) throw errors.imageNotFound();
+      await change.purge.publish({ kind: 'image', accountId: account.id, imageId: id });
+      await change.events.emit(account.id, 'image.deleted', { image: { id } });
+      return removed;
+    });
     // The image is gone once its row is: a blob store failure now must not answer the client that
     // the delete failed. The blob, referenced by nothing, is left to the stray-blob sweeper.
     if (removed.blobKey) await this.deps.blobs.delete(removed.blobKey).catch((err) => this.deps.onStrayBlob(removed.blobKey!, err));
-    await this.deps.events.emit(account.id, 'image.deleted', { image: { id } });
   }
 
   async listPage(account: Account, query: { page: number; perPage: number; creator: string | null | undefined }): Promise<ImageView[]> {
@@ -217,12 +225,18 @@ export class ImageService {
   private readonly counts = new Map<string, { count: number; at: number }>();
 
   private async views(account: Account, records: ImageRecord[]): Promise<ImageView[]> {
-    const names = await this.variantNames(account);
-    return records.map((r) => imageView(r, this.deps.deliveryBase(), account.hash, names));
+    return records.map(await this.viewer(account));
   }
 
   async view(account: Account, record: ImageRecord): Promise<ImageView> {
-    return (await this.views(account, [record]))[0]!;
+    return (await this.viewer(account))(record);
+  }
+
+  /** Reads what a view needs up front, so a change can build its view inside its transaction. */
+  async viewer(account: Account): Promise<(record: ImageRecord) => ImageView> {
+    const names = await this.variantNames(account);
+    const base = this.deps.deliveryBase();
+    return (record) => imageView(record, base, account.hash, names);
   }
 
   private async variantNames(account: Account): Promise<string[]> {

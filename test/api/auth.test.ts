@@ -82,6 +82,20 @@ describe('permissions and account isolation', () => {
     expect(del.status).toBe(403);
   });
 
+  it('lets a read-only token list signing keys with their values (Images Read in Cloudflare\'s schema) but not create or delete one', async () => {
+    const readOnly = { authorization: `Bearer ${readOnlyToken}` };
+    const listed = await call(`/accounts/${pictor.accountId}/images/v1/keys`, readOnly);
+    expect(listed.status).toBe(200);
+    const keys = (listed.body.result as { keys: Array<{ name: string; value: string }> }).keys;
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.value).toMatch(/\S{16,}/);
+    for (const method of ['PUT', 'DELETE']) {
+      const changed = await call(`/accounts/${pictor.accountId}/images/v1/keys/${keys[0]!.name}`, readOnly, { method });
+      expect(changed.status, method).toBe(403);
+      expect(firstError(changed.body)).toEqual({ code: 10000, message: 'Authentication error' });
+    }
+  });
+
   it('never lets a token of one account see or touch another, existing or not', async () => {
     const client = new Cloudflare({ baseURL: pictor.apiBase, apiToken: otherToken, maxRetries: 0 });
     for (const accountId of [pictor.accountId, 'ffffffffffffffffffffffffffffffff']) {
