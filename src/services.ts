@@ -23,6 +23,7 @@ import { PurgeGenerations } from './delivery/purge-generations.js';
 import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
+import { createLogger, type Log } from './logger.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
 import { ImageService, type SourceFetcher } from './images/image-service.js';
 import type { ImageRepository } from './images/model.js';
@@ -48,6 +49,8 @@ import { WebhookService } from './webhooks/webhook-service.js';
 
 export interface Services {
   config: Config;
+  /** The process's one logger: background work logs here, and the app's request log too. */
+  log: Log;
   clock: Clock;
   database: Database;
   blobs: BlobStore;
@@ -64,7 +67,7 @@ export interface Services {
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
-  /** The exposition for GET /metrics: this process's, or (cluster workers) the whole machine's. */
+  /** The exposition for GET /metrics: this process's, or (cluster workers) the whole machine's; rejects when it cannot be collected. */
   metricsText(scope: 'machine' | 'process'): Promise<string>;
   directUploads: DirectUploadService;
   webhooks: WebhookService;
@@ -82,14 +85,17 @@ export interface ServiceOverrides {
   fetchSource?: SourceFetcher;
   /** Where the disk rendition cache lives (default `<data dir>/cache`; each worker process has its own). */
   cacheDir?: string;
+  /** Default: a logger at PICTOR_LOG_LEVEL on stdout. */
+  log?: Log;
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
-  const purge = new DeliveryVersionBump(await openPurgeBus(config, database), accountRepository);
+  const purge = new DeliveryVersionBump(await openPurgeBus(config, database, (err) => log.warn({ err }, 'purge bus')), accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
   const signingKeyRepository = new KyselySigningKeyRepository(database.db);
@@ -107,7 +113,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       pollMs: 1000,
       policy: webhookPolicy,
     },
-    (err) => console.error('webhook dispatcher:', err),
+    (err) => log.error({ err }, 'webhook dispatcher failed'),
   );
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
   const images = new ImageService({
@@ -129,7 +135,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     imageQuota: config.imageQuota,
     events,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
-    onStrayBlob: (blobKey, err) => console.error(`pictor: could not delete blob ${blobKey} of a deleted image (the stray-blob sweep will): ${(err as Error).message}`),
+    onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
   const directUploads = new DirectUploadService({
     images: imageRepository,
@@ -145,7 +151,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const keys = new SigningKeyService(signingKeyRepository, purge, clock);
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
-  const metrics = createMetrics(() => transformQueue.queued, () => transformQueue.active, () => purge.connected());
+  const metrics = createMetrics({ queueDepth: () => transformQueue.queued, transformsActive: () => transformQueue.active, purgeBusConnected: () => purge.connected() });
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
     config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
@@ -167,11 +173,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
   });
-  const processMetrics = () => metrics.registry.render();
-  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(processMetrics) : undefined;
+  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
-    metricsText: async (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine(processMetrics) : processMetrics()),
+    metricsText: (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine() : metrics.registry.metrics()),
     config,
+    log,
     clock,
     database,
     blobs,
