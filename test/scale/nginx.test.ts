@@ -151,6 +151,6 @@ describe.skipIf(skipReason !== undefined)('deploy/nginx.conf in front of two nod
   });
 
   it('spreads requests over both nodes', async () => {
-    for (const node of cluster.nodes) expect(await metricTotal(node.origin, 'pictor_http_requests_total')).toBeGreaterThan(2);
+    for (const node of cluster.nodes) expect(await metricTotal(node.origin, 'pictor_http_request_duration_seconds_count')).toBeGreaterThan(2);
   });
 });
