@@ -1,5 +1,7 @@
-/** /healthz and structured request logs that never contain credentials. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+/** /healthz, structured request logs that never contain credentials, and service errors on the same logger. */
+import { toFile } from 'cloudflare';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
 import { captureLogs } from '../helpers/log-capture.js';
 
@@ -30,4 +32,21 @@ it('logs one structured line per request and never a credential', async () => {
   expect(typeof requests[0]!.ms).toBe('number');
   const all = lines.join('\n');
   for (const secret of [pictor.token, userKey, 'wrong-token-value-1234567890']) expect(all).not.toContain(secret);
+});
+
+it('logs a failure outside a request through the same logger, as one JSON line, and nothing on the console', async () => {
+  const console = vi.spyOn(globalThis.console, 'error');
+  const account = { account_id: pictor.accountId };
+  const image = await pictor.client.images.v1.create({ ...account, file: await toFile(await images.jpeg(10, 10), 'a.jpg') });
+  const blobDelete = vi.spyOn(pictor.services.blobs, 'delete').mockRejectedValueOnce(new Error('blob store unreachable'));
+  try {
+    await pictor.client.images.v1.delete(image.id!, account);
+  } finally {
+    blobDelete.mockRestore();
+    console.mockRestore();
+  }
+  const line = lines.map((l) => JSON.parse(l) as { level: number; msg: string; blobKey?: string; err?: { message: string } }).find((l) => l.msg.startsWith('could not delete the blob'));
+  expect(line).toMatchObject({ level: 40, err: { message: 'blob store unreachable' } });
+  expect(line!.blobKey).toMatch(/\S/);
+  expect(console).not.toHaveBeenCalled();
 });
