@@ -4,7 +4,7 @@
  */
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { apiErrorHandler } from './api/error-handler.js';
 import { answerClientError } from './client-errors.js';
 import { failure } from './api/envelope.js';
@@ -14,24 +14,13 @@ import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliver
 import type { ApiApp } from './api/types.js';
 import { errors } from './errors.js';
 import { limits } from './limits.js';
-import { redactCapabilities } from './log-redaction.js';
+import { scrape } from './metrics/metrics-endpoint.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
-  /** pino logger options, or false for none (tests). */
-  logger?: FastifyServerOptions['logger'];
+  /** Where request logs go (the process's one logger, see logger.ts); none when unset (tests). */
+  logger?: FastifyBaseLogger;
 }
-
-export const loggerOptions = (level: string) => ({
-  level,
-  // Credentials must never reach the logs, whatever serializer a future change adds.
-  redact: {
-    paths: ['req.headers.authorization', 'req.headers["x-auth-key"]', 'req.headers.cookie', 'headers.authorization', 'headers["x-auth-key"]'],
-    censor: '[redacted]',
-  },
-  // Signed-URL signatures and upload tokens, in any field of any line (src/log-redaction.ts).
-  hooks: { streamWrite: redactCapabilities },
-});
 
 /** One structured line per finished request instead of Fastify's incoming/completed pair. */
 class AccessLog extends LogController {
@@ -54,7 +43,7 @@ class AccessLog extends LogController {
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<ApiApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    loggerInstance: options.logger,
     logController: new AccessLog(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     bodyLimit: limits.maxJsonBodyBytes,
@@ -97,18 +86,21 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    services.metrics.requests.incSeries(route + status, () => ({ route, status: String(status) }));
+    const seconds = reply.elapsedTime / 1000;
+    services.metrics.requests.observe(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.getHeader('x-pictor-cache'), reply.getHeader('content-type'), seconds);
     done();
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // The whole machine's metrics (summed over worker processes); ?scope=worker for the answering one.
-  app.get('/metrics', async (request, reply) => {
-    const scope = (request.query as { scope?: string }).scope === 'worker' ? 'process' : 'machine';
-    return reply.type('text/plain; version=0.0.4').send(await services.metricsText(scope));
-  });
+  // With PICTOR_METRICS_PORT they are served there instead (serve-node.ts, cluster-primary.ts).
+  if (services.config.metricsPort === undefined) {
+    app.get('/metrics', async (request, reply) => {
+      const scope = (request.query as { scope?: string }).scope === 'worker' ? 'process' : 'machine';
+      const answer = await scrape(services.config.metricsToken, request.headers.authorization, () => services.metricsText(scope));
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    });
+  }
   registerApiRoutes(app, services);
   registerDeliveryRoutes(app, services);
   return app;

@@ -2,14 +2,14 @@
  * Periodic work of a serving process: the webhook dispatcher, the stray-blob sweep and the sweep
  * of expired direct-upload drafts. Started by `serve` (and tests), stopped on close.
  */
-import type { FastifyBaseLogger } from 'fastify';
 import { scheduleBlobSweeps, sweepStrayBlobs } from './images/blob-sweeper.js';
 import type { Services } from './services.js';
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
 
-export function startBackgroundJobs(services: Services, log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>): () => Promise<void> {
+export function startBackgroundJobs(services: Services): () => Promise<void> {
+  const { log } = services;
   services.webhookDispatcher.start(log);
   const stopBlobSweeps = scheduleBlobSweeps(
     async () => {

@@ -19,7 +19,7 @@ const usage = `Usage:
   pictor webhooks show|delete --account <id>
   pictor migrate-storage --to-database <postgres://…> --to-blobs <s3://…>
                                                    copy this installation into other stores (resumable)
-  pictor config                                    print every setting with its default`;
+  pictor config                                    print every setting, its default and what the environment sets`;
 
 /** Delivery accepts an `exp` of at most 12 digits; a longer one would sign a URL that never works. */
 const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
@@ -58,7 +58,7 @@ async function run(argv: string[]): Promise<void> {
   });
   const command = positionals.join(' ') || 'serve';
   if (values.help) return void console.log(usage);
-  if (command === 'config') return void console.log(configTable());
+  if (command === 'config') return void console.log(configTable(process.env));
   const config = loadConfig();
   showStacks = config.logLevel === 'debug' || config.logLevel === 'trace';
   const need = (name: 'account' | 'email') => {

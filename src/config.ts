@@ -45,6 +45,9 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookMaxAttempts: number;
+  metricsToken: string | undefined;
+  /** undefined: /metrics on the main port. */
+  metricsPort: number | undefined;
 }
 
 class ConfigError extends Error {}
@@ -57,8 +60,17 @@ interface Setting<K extends keyof Config> {
   doc: string;
   /** Shown in the docs table; computed defaults are described in words. */
   defaultText: string;
+  /** A credential: `pictor config` says whether it is set, never what it is. */
+  secret?: true;
   parse: (raw: string | undefined, env: Env, partial: Partial<Config>) => Config[K];
 }
+
+/**
+ * One setting of any key: a union of Setting<'host'> | Setting<'port'> | …, so in the table below
+ * each entry's `key` picks its member and its `parse` must return exactly that key's type (one
+ * `Setting<keyof Config>` would accept a parser returning any key's type).
+ */
+export type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
 
 const str = (fallback: string) => (raw: string | undefined) => (raw === undefined || raw === '' ? fallback : raw);
 const optional = (raw: string | undefined) => (raw === undefined || raw === '' ? undefined : raw);
@@ -86,6 +98,10 @@ const mebibytes = (name: string, fallbackMiB: number) => (raw: string | undefine
   int(name, fallbackMiB, 0, 1024 * 1024)(raw) * 1024 * 1024;
 
 const cores = Math.max(1, os.availableParallelism());
+
+// Two per core: a transform has single-threaded phases (decode, encode hand-off) that a second
+// one fills; measured +10% throughput over one per core on 2 cores.
+const transformConcurrency = int('PICTOR_TRANSFORM_CONCURRENCY', cores * 2, 1, 256);
 
 /** Comma-separated hosts or CIDRs, validated by the same policy that will use them. */
 const allowList = (name: string) => (raw: string | undefined) => {
@@ -118,7 +134,7 @@ function trustedProxies(raw: string | undefined): Config['trustProxy'] {
 }
 
 // Order matters: later settings may derive their defaults from earlier ones (dataDir → database URL).
-const settings: Setting<keyof Config>[] = [
+const settings: AnySetting[] = [
   { key: 'host', env: 'HOST', doc: 'Interface to listen on.', defaultText: '`127.0.0.1`', parse: str('127.0.0.1') },
   { key: 'port', env: 'PORT', doc: 'Port to listen on (0 picks a free port).', defaultText: '`8787`', parse: int('PORT', 8787, 0, 65535) },
   {
@@ -177,7 +193,7 @@ const settings: Setting<keyof Config>[] = [
   },
   {
     key: 'apiToken', env: 'PICTOR_API_TOKEN', doc: 'API token with Images Read+Write on that account, created at start if missing.',
-    defaultText: 'generated',
+    defaultText: 'generated', secret: true,
     parse: (raw) => {
       const token = optional(raw);
       if (token !== undefined && !/^[A-Za-z0-9._~+/-]{16,200}$/.test(token)) {
@@ -196,7 +212,7 @@ const settings: Setting<keyof Config>[] = [
     defaultText: 'unset', parse: optional,
   },
   {
-    key: 'apiKey', env: 'PICTOR_API_KEY', doc: 'Global API key for PICTOR_API_EMAIL.', defaultText: 'unset',
+    key: 'apiKey', env: 'PICTOR_API_KEY', doc: 'Global API key for PICTOR_API_EMAIL.', defaultText: 'unset', secret: true,
     parse: (raw, env) => {
       const key = optional(raw);
       if ((key === undefined) !== (optional(env.PICTOR_API_EMAIL) === undefined)) {
@@ -234,10 +250,8 @@ const settings: Setting<keyof Config>[] = [
     parse: mebibytes('PICTOR_CACHE_DISK_MB', 2048) },
   { key: 'originalsCacheBytes', env: 'PICTOR_ORIGINALS_CACHE_MB', doc: 'Memory for recently transformed originals, so new renditions of one image skip the blob store, MiB (0 disables it).', defaultText: '`64`',
     parse: mebibytes('PICTOR_ORIGINALS_CACHE_MB', 64) },
-  // Two per core: a transform has single-threaded phases (decode, encode hand-off) that a second
-  // one fills; measured +10% throughput over one per core on 2 cores.
   { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'twice the number of cores',
-    parse: int('PICTOR_TRANSFORM_CONCURRENCY', cores * 2, 1, 256) },
+    parse: transformConcurrency },
   { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
@@ -264,6 +278,19 @@ const settings: Setting<keyof Config>[] = [
     parse: int('PICTOR_WEBHOOK_RETRY_BASE_MS', 5000, 10, 3_600_000) },
   { key: 'webhookMaxAttempts', env: 'PICTOR_WEBHOOK_MAX_ATTEMPTS', doc: 'Attempts before a webhook delivery is given up.', defaultText: '`12`',
     parse: int('PICTOR_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100) },
+  { key: 'metricsToken', env: 'PICTOR_METRICS_TOKEN', doc: 'When set, `GET /metrics` needs `Authorization: Bearer <this>` (none: 401, another: 403).', defaultText: 'unset (open)', secret: true,
+    parse: (raw) => {
+      const token = optional(raw);
+      if (token !== undefined && !/^[A-Za-z0-9._~+/-]{16,200}$/.test(token)) throw new ConfigError('PICTOR_METRICS_TOKEN must be 16-200 characters of [A-Za-z0-9._~+/-]');
+      return token;
+    } },
+  { key: 'metricsPort', env: 'PICTOR_METRICS_PORT', doc: 'Serve `GET /metrics` on this port of HOST instead of the main port (which then answers 404 there).', defaultText: 'unset (main port)',
+    parse: (raw, _env, c) => {
+      if (optional(raw) === undefined) return undefined;
+      const port = int('PICTOR_METRICS_PORT', 0, 1, 65535)(raw);
+      if (port === c.port) throw new ConfigError(`PICTOR_METRICS_PORT must differ from PORT (${port})`);
+      return port;
+    } },
 ];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -283,8 +310,33 @@ export function isConfigError(err: unknown): err is Error {
   return err instanceof ConfigError;
 }
 
-/** Markdown table of every setting, for `pictor config` and the README. */
-export function configTable(): string {
-  const rows = settings.map((s) => `| \`${s.env}\` | ${s.defaultText} | ${s.doc} |`);
-  return ['| Variable | Default | What it does |', '| --- | --- | --- |', ...rows].join('\n');
+/**
+ * Sets UV_THREADPOOL_SIZE unless the environment does: one libuv thread per transform slot plus
+ * four, so file and DNS work never queue behind transforms (libuv's default is 4 threads). libuv
+ * reads it when its pool first starts, so main.ts calls this before anything else loads.
+ */
+export function sizeThreadPool(env: Env = process.env): void {
+  if (env.UV_THREADPOOL_SIZE !== undefined) return;
+  let transforms: number;
+  try {
+    transforms = transformConcurrency(env.PICTOR_TRANSFORM_CONCURRENCY);
+  } catch {
+    return; // loadConfig reports the bad value and the process exits before any pool work.
+  }
+  env.UV_THREADPOOL_SIZE = String(Math.min(1024, transforms + 4));
+}
+
+/**
+ * Markdown table of every setting, for the README; with `env`, for `pictor config`, a column of
+ * what that environment sets (credentials only as "set").
+ */
+export function configTable(env?: Env): string {
+  const current = (s: AnySetting) => {
+    const raw = env![s.env];
+    if (raw === undefined || raw === '') return 'default';
+    return s.secret ? 'set' : `\`${raw.replaceAll('|', '\\|')}\``;
+  };
+  const rows = settings.map((s) => `| \`${s.env}\` | ${s.defaultText} |${env ? ` ${current(s)} |` : ''} ${s.doc} |`);
+  const head = env ? ['| Variable | Default | Now | What it does |', '| --- | --- | --- | --- |'] : ['| Variable | Default | What it does |', '| --- | --- | --- |'];
+  return [...head, ...rows].join('\n');
 }

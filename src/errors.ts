@@ -132,6 +132,13 @@ export const errors = {
       cause,
     }),
   internal: () => new ImagesError(10001, 500, 'Internal error'),
+  // --- GET /metrics (Pictor's own) ---
+  metricsTokenMissing: () =>
+    new ImagesError(10000, 401, 'Authentication error: /metrics needs Authorization: Bearer <PICTOR_METRICS_TOKEN>', {
+      headers: { 'www-authenticate': 'Bearer' },
+    }),
+  metricsUnavailable: () =>
+    new ImagesError(10001, 503, 'The metrics of every worker could not be collected right now; retry shortly', { headers: { 'retry-after': '5' } }),
 } as const;
 
 /** Chain items for the 6003 "Invalid request headers" error. */

@@ -23,6 +23,7 @@ import { PurgeGenerations } from './delivery/purge-generations.js';
 import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
+import { createLogger, type Log } from './logger.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
 import type { ChangeRepositories } from './images/image-changes.js';
 import { ImageService, type SourceFetcher } from './images/image-service.js';
@@ -51,6 +52,8 @@ import { WebhookService } from './webhooks/webhook-service.js';
 
 export interface Services {
   config: Config;
+  /** The process's one logger: background work logs here, and the app's request log too. */
+  log: Log;
   clock: Clock;
   database: Database;
   blobs: BlobStore;
@@ -67,7 +70,7 @@ export interface Services {
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
-  /** The exposition for GET /metrics: this process's, or (cluster workers) the whole machine's. */
+  /** The exposition for GET /metrics: this process's, or (cluster workers) the whole machine's; rejects when it cannot be collected. */
   metricsText(scope: 'machine' | 'process'): Promise<string>;
   directUploads: DirectUploadService;
   webhooks: WebhookService;
@@ -89,14 +92,17 @@ export interface ServiceOverrides {
   cacheDir?: string;
   /** Wraps the repositories an image change writes through in its transaction (tests fail one half-way). */
   wrapChangeRepositories?: (repositories: ChangeRepositories) => ChangeRepositories;
+  /** Default: a logger at PICTOR_LOG_LEVEL on stdout. */
+  log?: Log;
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
-  const bus = await openPurgeBus(config, database);
+  const bus = await openPurgeBus(config, database, (err) => log.warn({ err }, 'purge bus'));
   const purge = new DeliveryVersionBump(bus, accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
@@ -115,7 +121,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       pollMs: 1000,
       policy: webhookPolicy,
     },
-    (err) => console.error('webhook dispatcher:', err),
+    (err) => log.error({ err }, 'webhook dispatcher failed'),
   );
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
   const changes = new KyselyImageChanges({ database, bus, clock, poke: () => webhookDispatcher.poke(), wrap: overrides.wrapChangeRepositories });
@@ -137,7 +143,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
-    onStrayBlob: (blobKey, err) => console.error(`pictor: could not delete blob ${blobKey} of a deleted image (the stray-blob sweep will): ${(err as Error).message}`),
+    onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
   const directUploads = new DirectUploadService({
     images: imageRepository,
@@ -153,7 +159,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const keys = new SigningKeyService(signingKeyRepository, purge, clock);
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
-  const metrics = createMetrics(() => transformQueue.queued, () => transformQueue.active, () => purge.connected());
+  const metrics = createMetrics({ queueDepth: () => transformQueue.queued, transformsActive: () => transformQueue.active, purgeBusConnected: () => purge.connected() });
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
     config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
@@ -175,11 +181,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
   });
-  const processMetrics = () => metrics.registry.render();
-  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(processMetrics) : undefined;
+  const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
-    metricsText: async (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine(processMetrics) : processMetrics()),
+    metricsText: (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine() : metrics.registry.metrics()),
     config,
+    log,
     clock,
     database,
     blobs,

@@ -9,14 +9,13 @@ import type { Database } from '../storage/database.js';
 import { LocalPurgeBus, type PurgeBus } from './purge-bus.js';
 import { ClusterPurgeBus } from './purge-bus-cluster.js';
 
+/** Where listener disconnects, reconnects and failed publishes are reported (the process's logger). */
 export type PurgeBusErrorReporter = (err: Error) => void;
-
-const reportToStderr: PurgeBusErrorReporter = (err) => console.error(`pictor: ${err.message}`);
 
 export async function openPurgeBus(
   config: Pick<Config, 'purgeBusUrl' | 'databaseUrl'>,
   database: Database,
-  onError: PurgeBusErrorReporter = reportToStderr,
+  onError: PurgeBusErrorReporter,
 ): Promise<PurgeBus> {
   // Their client libraries load only when chosen: an embedded installation never pays for them.
   if (config.purgeBusUrl) return (await import('./purge-bus-redis.js')).RedisPurgeBus.open(config.purgeBusUrl, onError);

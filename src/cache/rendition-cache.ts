@@ -3,7 +3,6 @@
  * one producer call (across worker processes too), so N cold requests for a rendition run exactly
  * one transform.
  */
-import type { Counter } from '../metrics/registry.js';
 import { type Flights, localFlights } from './cluster-flights.js';
 import type { DiskCache } from './disk-cache.js';
 import type { MemoryLru } from './memory-lru.js';
@@ -11,13 +10,16 @@ import type { Rendition } from './rendition.js';
 
 export type RenditionSource = 'memory' | 'disk' | 'render';
 
+/** Lookup counters by tier and result (the metrics' children, made once). */
+export type CacheLookups = Record<'memory' | 'disk', Record<'hit' | 'miss', { inc(): void }>>;
+
 export class RenditionCache {
   private readonly inFlight = new Map<string, Promise<{ rendition: Rendition; source: RenditionSource }>>();
 
   constructor(
     private readonly memory: MemoryLru | undefined,
     private readonly disk: DiskCache | undefined,
-    private readonly lookups: Counter,
+    private readonly lookups: CacheLookups,
     /** Single flight across processes (cluster workers); within one, `inFlight` does it. */
     private readonly flights: Flights = localFlights,
   ) {}
@@ -28,7 +30,7 @@ export class RenditionCache {
     if (!this.memory && !this.disk) return { rendition: await produce(), source: 'render' };
     const hot = this.memory?.get(key);
     if (hot) {
-      this.lookups.inc({ tier: 'memory', result: 'hit' });
+      this.lookups.memory.hit.inc();
       return { rendition: hot, source: 'memory' };
     }
     const pending = this.inFlight.get(key);
@@ -46,14 +48,14 @@ export class RenditionCache {
   }
 
   private async load(prefix: string, key: string, produce: () => Promise<Rendition>): Promise<{ rendition: Rendition; source: RenditionSource }> {
-    if (this.memory) this.lookups.inc({ tier: 'memory', result: 'miss' });
+    if (this.memory) this.lookups.memory.miss.inc();
     const warm = await this.disk?.get(prefix, key);
     if (warm) {
-      this.lookups.inc({ tier: 'disk', result: 'hit' });
+      this.lookups.disk.hit.inc();
       this.memory?.set(key, warm);
       return { rendition: warm, source: 'disk' };
     }
-    if (this.disk) this.lookups.inc({ tier: 'disk', result: 'miss' });
+    if (this.disk) this.lookups.disk.miss.inc();
     const rendition = await this.flights.run(key, produce);
     this.memory?.set(key, rendition);
     // The disk copy is an optimisation: a full disk must not fail the request.

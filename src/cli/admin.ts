@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Permission } from '../accounts/model.js';
 import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
 import { createServices, type Services } from '../services.js';
 import { sqliteFileOf } from '../storage/database.js';
 import { UsageError } from './usage-error.js';
@@ -15,7 +16,9 @@ import { UsageError } from './usage-error.js';
  */
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>, options: { createIfMissing?: boolean } = {}): Promise<T> {
   if (!options.createIfMissing) refuseMissingDatabase(config);
-  const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0, originalsCacheBytes: 0 });
+  // Logs go to stderr: stdout carries the command's answer (a token, an id) for the person or a script.
+  const log = createLogger(config.logLevel, process.stderr);
+  const services = await createServices({ ...config, cacheMemoryBytes: 0, cacheDiskBytes: 0, originalsCacheBytes: 0 }, { log });
   try {
     return await fn(services);
   } finally {

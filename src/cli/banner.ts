@@ -1,4 +1,8 @@
-/** What `pictor serve` prints once it listens: where to point clients, and the first credentials. */
+/**
+ * What `pictor serve` prints once it listens, for the person who started it: where to point
+ * clients, and the first credentials (a generated token is shown here once and never logged).
+ * Everything else a server says goes through the logger.
+ */
 import type { BootstrapResult } from '../bootstrap.js';
 import type { Config } from '../config.js';
 
@@ -29,4 +33,8 @@ export function banner(config: Config, origin: string, result: BootstrapResult, 
   lines.push(`  Data:              ${config.databaseUrl.startsWith('sqlite:') ? config.dataDir : config.databaseUrl.replace(/\/\/[^@]*@/, '//')}`);
   if (workers > 1) lines.push(`  Worker processes:  ${workers}`);
   return lines.join('\n');
+}
+
+export function printBanner(config: Config, origin: string, result: BootstrapResult, workers: number): void {
+  console.log(banner(config, origin, result, workers));
 }

@@ -2,20 +2,23 @@
  * The cluster primary for PICTOR_WORKERS > 1. It migrates the database and bootstraps the account
  * once, before any worker opens the stores (so workers never race on either), forks the workers
  * (they share the listening port through node:cluster), prints the banner once, relays purge
- * messages between workers, restarts a worker that crashes and passes SIGTERM/SIGINT on.
- * It serves no requests itself.
+ * messages between workers, aggregates their metrics, restarts a worker that crashes and passes
+ * SIGTERM/SIGINT on. It serves no requests itself, except GET /metrics on PICTOR_METRICS_PORT.
+ * It logs through pino like the workers.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { AccountService } from '../accounts/account-service.js';
 import { bootstrap, type BootstrapResult } from '../bootstrap.js';
 import { coordinateFlights } from '../cache/cluster-flights.js';
-import { collectMetrics } from '../metrics/cluster-metrics.js';
+import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.js';
+import { serveMetricsPort } from '../metrics/metrics-endpoint.js';
+import { createLogger } from '../logger.js';
 import { relayPurgeMessages } from '../cache/purge-bus-cluster.js';
 import type { Config } from '../config.js';
 import { KyselyAccountRepository } from '../storage/account-repository.js';
 import { openDatabase } from '../storage/database.js';
 import { systemClock } from '../util/clock.js';
-import { banner, originOf } from './banner.js';
+import { originOf, printBanner } from './banner.js';
 import { SLOT_VARIABLE } from './worker-slot.js';
 
 const STOP_GRACE_MS = 30_000;
@@ -31,11 +34,13 @@ interface Slot {
 }
 
 export async function superviseWorkers(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel).child({ primary: true });
   const result = await prepareStores(config);
   relayPurgeMessages(cluster);
   // The primary's share of the rendition memory: recent results every worker can be handed.
   coordinateFlights(cluster, Math.min(64 * 1024 * 1024, Math.floor(config.cacheMemoryBytes / 4)));
-  collectMetrics(cluster);
+  const machineMetrics = aggregateWorkerMetrics(cluster);
+  const metricsPort = config.metricsPort === undefined ? undefined : await serveMetricsPort(config.host, config.metricsPort, config.metricsToken, machineMetrics);
   // Renditions cross the IPC channel as Buffers: structured clone rather than JSON.
   cluster.setupPrimary({ serialization: 'advanced' });
 
@@ -53,6 +58,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
   const stop = (signal: NodeJS.Signals, exitCode: number) => {
     if (stopping) return;
     stopping = true;
+    void metricsPort?.close();
     if (slots.size === 0) process.exit(exitCode);
     for (const worker of slots.keys()) worker.process.kill(signal);
     process.exitCode = exitCode;
@@ -67,7 +73,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
     // The banner says "listening" once every first-generation worker is.
     if (++listening !== config.workers) return;
     started = true;
-    console.log(banner(config, originOf(config.host, address.port), result, config.workers));
+    printBanner(config, originOf(config.host, address.port), result, config.workers);
   });
 
   cluster.on('exit', (worker, code, signal) => {
@@ -80,13 +86,13 @@ export async function superviseWorkers(config: Config): Promise<void> {
     const how = signal ?? `code ${code}`;
     if (!started) {
       // Not everything came up (bad settings, unreachable store): restarting would only loop.
-      console.error(`pictor: worker ${slot.index} exited during start (${how}); stopping`);
+      log.error({ worker: slot.index, exit: how }, `worker ${slot.index} exited during start (${how}); stopping`);
       return stop('SIGTERM', 1);
     }
     const quick = Date.now() - slot.startedMs < HEALTHY_AFTER_MS;
     const quickCrashes = quick ? slot.quickCrashes + 1 : 0;
     const delay = quickCrashes === 0 ? 0 : Math.min(250 * 2 ** quickCrashes, MAX_RESTART_DELAY_MS);
-    console.error(`pictor: worker ${slot.index} exited (${how}); restarting it${delay ? ` in ${delay} ms` : ''}`);
+    log.warn({ worker: slot.index, exit: how, restartInMs: delay }, `worker ${slot.index} exited (${how}); restarting it${delay ? ` in ${delay} ms` : ''}`);
     setTimeout(() => !stopping && fork({ ...slot, quickCrashes }), delay);
   });
 

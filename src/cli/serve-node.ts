@@ -1,30 +1,37 @@
 /** A serving process: the only process (PICTOR_WORKERS=1) or one worker of the cluster. */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { buildApp, loggerOptions } from '../app.js';
+import { buildApp } from '../app.js';
 import { startBackgroundJobs } from '../background-jobs.js';
 import { bootstrap } from '../bootstrap.js';
 import type { Config } from '../config.js';
-import { Gauge } from '../metrics/registry.js';
+import { createLogger, type Logger } from '../logger.js';
+import { serveMetricsPort } from '../metrics/metrics-endpoint.js';
+import { addWorkerSlot } from '../metrics/pictor-metrics.js';
 import { createServices, type Services } from '../services.js';
-import { banner, originOf } from './banner.js';
+import { originOf, printBanner } from './banner.js';
 import { workerSlot } from './worker-slot.js';
 
 export async function serveInProcess(config: Config): Promise<void> {
-  const services = await createServices(config);
+  const log = createLogger(config.logLevel);
+  const services = await createServices(config, { log });
   const result = await bootstrap(services, config);
-  const node = await startNode(services, config, { backgroundJobs: true });
-  console.log(banner(config, node.origin, result, 1));
+  // With several workers the primary serves this port, for the whole machine.
+  const metricsPort =
+    config.metricsPort === undefined ? undefined : await serveMetricsPort(config.host, config.metricsPort, config.metricsToken, () => services.metrics.registry.metrics());
+  const node = await startNode(services, log, config, { backgroundJobs: true, onShutdown: async () => metricsPort?.close() });
+  printBanner(config, node.origin, result, 1);
 }
 
 /** The primary has migrated the database and bootstrapped the account before forking us. */
 export async function serveAsWorker(config: Config): Promise<void> {
   const slot = workerSlot();
-  const services = await createServices(shareOfMachine(config), { cacheDir: path.join(config.dataDir, 'cache', `worker-${slot}`) });
+  const log = createLogger(config.logLevel).child({ worker: slot });
+  const services = await createServices(shareOfMachine(config), { cacheDir: path.join(config.dataDir, 'cache', `worker-${slot}`), log });
   // /metrics?scope=worker answers for one worker; this says which one did.
-  services.metrics.registry.add(new Gauge('pictor_worker_slot', 'Which worker process answered (0…PICTOR_WORKERS-1)', () => slot));
+  addWorkerSlot(services.metrics.registry, slot);
   // Sweeps and the webhook dispatcher: one process per machine is plenty.
-  const node = await startNode(services, config, { backgroundJobs: slot === 0 });
+  const node = await startNode(services, log, config, { backgroundJobs: slot === 0 });
   // The primary is gone: nobody would restart us or relay our purges any more.
   process.once('disconnect', () => void node.shutdown('primary exited'));
 }
@@ -50,13 +57,18 @@ interface RunningNode {
 }
 
 /** Builds the app, listens, starts the background jobs and stops everything on SIGTERM/SIGINT. */
-async function startNode(services: Services, config: Config, options: { backgroundJobs: boolean }): Promise<RunningNode> {
-  const app = await buildApp(services, { logger: loggerOptions(config.logLevel) });
+async function startNode(
+  services: Services,
+  log: Logger,
+  config: Config,
+  options: { backgroundJobs: boolean; onShutdown?: () => Promise<void> },
+): Promise<RunningNode> {
+  const app = await buildApp(services, { logger: log });
   await app.listen({ host: config.host, port: config.port });
   const origin = originOf(config.host, (app.server.address() as AddressInfo).port);
   if (!config.deliveryUrl) services.urls.delivery = origin;
 
-  const stopJobs = options.backgroundJobs ? startBackgroundJobs(services, app.log) : async () => undefined;
+  const stopJobs = options.backgroundJobs ? startBackgroundJobs(services) : async () => undefined;
 
   let closing = false;
   const shutdown = async (reason: string) => {
@@ -64,6 +76,7 @@ async function startNode(services: Services, config: Config, options: { backgrou
     closing = true;
     app.log.info({ reason }, 'shutting down');
     await stopJobs();
+    await options.onShutdown?.();
     await app.close();
     await services.close();
     process.exit(0);

@@ -168,14 +168,17 @@ export class DeliveryService {
 
   private async transform({ image, spec }: Resolved, request: DeliveryRequest): Promise<Rendition> {
     const { queue, metrics } = this.deps;
+    const queued = performance.now();
     try {
       return await queue.run(async () => {
+        const started = performance.now();
+        metrics.transformWaitSeconds.observe((started - queued) / 1000);
         // Read the original only once a slot is ours: waiting requests hold no image bytes.
         const bytes = await this.original(image);
-        const started = process.hrtime.bigint();
+        const rendering = performance.now();
         const result = await renderImage({ bytes, format: image.format! }, spec, { accept: request.accept, clientHints: request.clientHints });
-        metrics.transformSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-        metrics.transforms.inc({ format: result.format });
+        metrics.transformSeconds.labels(result.format).observe((performance.now() - rendering) / 1000);
+        metrics.transforms.labels(result.format).inc();
         return {
           body: result.body,
           contentType: result.contentType,

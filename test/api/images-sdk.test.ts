@@ -238,7 +238,10 @@ describe('image quota', () => {
       expect(over.errors[0]!.code).toBe(5403);
       expect(await small.client.images.v1.stats.get(account)).toEqual({ count: { allowed: 2, current: 2 } });
       await small.client.images.v1.delete(first.id!, account);
-      expect((await upload()).id).toBeDefined();
+      // The freed slot takes a new image, which the API then serves.
+      const again = await upload();
+      expect((await small.client.images.v1.get(again.id!, account)).id).toBe(again.id);
+      expect(await small.client.images.v1.stats.get(account)).toEqual({ count: { allowed: 2, current: 2 } });
     } finally {
       await small.close();
     }

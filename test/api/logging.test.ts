@@ -1,9 +1,9 @@
-/** /healthz and structured request logs that never contain credentials or capability URLs. */
+/** /healthz, structured request logs that never contain credentials or capability URLs, and service errors on the same logger. */
 import { Writable } from 'node:stream';
 import { toFile } from 'cloudflare';
 import { pino } from 'pino';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loggerOptions } from '../../src/app.js';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { loggerOptions } from '../../src/logger.js';
 import { signDeliveryUrl } from '../../src/signing/signed-url.js';
 import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
@@ -92,4 +92,21 @@ it('redacts capability URLs inside error lines too (message and stack)', () => {
   expect(line).toContain('/upload/hash/[redacted]');
   expect(line).not.toContain(sig);
   expect(line).not.toContain(token);
+});
+
+it('logs a failure outside a request through the same logger, as one JSON line, and nothing on the console', async () => {
+  const console = vi.spyOn(globalThis.console, 'error');
+  const account = { account_id: pictor.accountId };
+  const image = await pictor.client.images.v1.create({ ...account, file: await toFile(await images.jpeg(10, 10), 'a.jpg') });
+  const blobDelete = vi.spyOn(pictor.services.blobs, 'delete').mockRejectedValueOnce(new Error('blob store unreachable'));
+  try {
+    await pictor.client.images.v1.delete(image.id!, account);
+  } finally {
+    blobDelete.mockRestore();
+    console.mockRestore();
+  }
+  const line = lines.map((l) => JSON.parse(l) as { level: number; msg: string; blobKey?: string; err?: { message: string } }).find((l) => l.msg.startsWith('could not delete the blob'));
+  expect(line).toMatchObject({ level: 40, err: { message: 'blob store unreachable' } });
+  expect(line!.blobKey).toMatch(/\S/);
+  expect(console).not.toHaveBeenCalled();
 });

@@ -2,6 +2,7 @@
 import { toFile } from 'cloudflare';
 import sharp from 'sharp';
 import { expect } from 'vitest';
+import { samples } from './exposition.js';
 import type { TestPictor } from './pictor.js';
 
 export interface UploadOptions {
@@ -63,26 +64,15 @@ export async function patchDeliveryConfig(pictor: TestPictor, config: { flexible
   expect(res.status).toBe(200);
 }
 
-/** One sample of a Prometheus counter or gauge from GET /metrics (0 when absent). */
+/** One sample of a Prometheus counter or gauge from GET /metrics, with exactly these labels (0 when absent). */
 export async function metric(origin: string, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
-  const wanted = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .sort();
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = (m[2] ?? '').split(',').filter(Boolean).sort();
-    if (wanted.every((label) => have.includes(label)) && have.length === wanted.length) return Number(m[3]);
-  }
-  return 0;
+  const wanted = JSON.stringify(Object.entries(labels).sort());
+  return samples(text, name).find((s) => JSON.stringify(Object.entries(s.labels).sort()) === wanted)?.value ?? 0;
 }
 
 /** Sum of a counter over all its label sets. */
 export async function metricTotal(origin: string, name: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return samples(text, name).reduce((sum, s) => sum + s.value, 0);
 }

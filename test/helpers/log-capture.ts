@@ -1,6 +1,6 @@
 /** A Pictor logger whose JSON lines land in an array the test can read. */
 import { Writable } from 'node:stream';
-import { loggerOptions } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
 
 export function captureLogs(level = 'info') {
   const lines: string[] = [];
@@ -10,5 +10,5 @@ export function captureLogs(level = 'info') {
       done();
     },
   });
-  return { lines, logger: { ...loggerOptions(level), stream } };
+  return { lines, logger: createLogger(level, stream) };
 }

@@ -14,6 +14,7 @@ import type { ApiApp } from '../../src/api/types.js';
 import { startBackgroundJobs } from '../../src/background-jobs.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.js';
 import { createTestStores, testEngine, type TestEngine } from '../support/test-engine.js';
 
@@ -65,10 +66,11 @@ export async function startPictor(options: StartOptions = {}): Promise<TestPicto
     PICTOR_API_RATE_LIMIT: '0',
     ...options.env,
   });
-  const services = await createServices(config, options.overrides);
+  // Background work logs where the app's requests do: nowhere unless the test captures them.
+  const services = await createServices(config, { log: options.app?.logger ?? createLogger('silent'), ...options.overrides });
   const { account } = await bootstrap(services, config);
   const app = await buildApp(services, options.app);
-  const stopJobs = startBackgroundJobs(services, app.log);
+  const stopJobs = startBackgroundJobs(services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   if (!config.deliveryUrl) services.urls.delivery = origin;

@@ -153,7 +153,7 @@ describe.skipIf(skipReason !== undefined)('deploy/nginx.conf in front of two nod
   });
 
   it('spreads requests over both nodes', async () => {
-    for (const node of cluster.nodes) expect(await metricTotal(node.origin, 'pictor_http_requests_total')).toBeGreaterThan(2);
+    for (const node of cluster.nodes) expect(await metricTotal(node.origin, 'pictor_http_request_duration_seconds_count')).toBeGreaterThan(2);
   });
 
   it('caps uploads in flight per client with limit_conn: 429 + Retry-After past it, deliveries unaffected', async () => {

@@ -95,10 +95,14 @@ describe(`PICTOR_WORKERS=${WORKERS}`, () => {
     const path = new URL(image.variants![0]!).pathname;
     const machine = async () => {
       const { body } = await getOnNewConnection('/metrics');
-      return { transforms: sumOf(body, 'pictor_transforms_total'), workers: Number(/^pictor_workers (\d+)$/m.exec(body)![1]) };
+      return { body, transforms: sumOf(body, 'pictor_transforms_total'), workers: Number(/^pictor_workers (\d+)$/m.exec(body)![1]) };
     };
     const before = await machine();
     expect(before.workers).toBe(WORKERS);
+    // prom-client's aggregation: labelled histograms and default process metrics, per-process series omitted.
+    expect(before.body).toMatch(/^pictor_http_request_duration_seconds_bucket\{le="0\.1",route="[^"]+",status="\d+",cache="\w+",format="\w+"\} \d+$/m);
+    expect(before.body).toMatch(/^nodejs_eventloop_lag_p99_seconds \S+$/m);
+    expect(before.body).not.toMatch(/pictor_worker_slot|process_start_time_seconds/);
     // New connections, so the cluster spreads them over the workers.
     const answers = await Promise.all(Array.from({ length: 40 }, () => getOnNewConnection(path)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -118,7 +122,10 @@ describe(`PICTOR_WORKERS=${WORKERS}`, () => {
   it('replaces a worker that dies', async () => {
     const [victim] = workerPids();
     process.kill(victim!, 'SIGKILL');
-    await vi.waitFor(() => expect(server.output()).toMatch(/worker \d exited \(SIGKILL\); restarting it/), { timeout: 10_000 });
+    // The primary says so through pino: one JSON line, at warn.
+    const restartLine = () => server.output().split('\n').find((line) => /worker \d exited \(SIGKILL\); restarting it/.test(line));
+    await vi.waitFor(() => expect(restartLine()).toBeDefined(), { timeout: 10_000 });
+    expect(JSON.parse(restartLine()!)).toMatchObject({ level: 40, primary: true, exit: 'SIGKILL' });
     await vi.waitFor(
       async () => {
         expect(workerPids()).toHaveLength(WORKERS);
