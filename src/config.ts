@@ -40,6 +40,7 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookMaxAttempts: number;
+  dashboard: boolean;
 }
 
 class ConfigError extends Error {}
@@ -223,6 +224,12 @@ const settings: Setting<keyof Config>[] = [
     parse: int('PICTOR_WEBHOOK_RETRY_BASE_MS', 5000, 10, 3_600_000) },
   { key: 'webhookMaxAttempts', env: 'PICTOR_WEBHOOK_MAX_ATTEMPTS', doc: 'Attempts before a webhook delivery is given up.', defaultText: '`12`',
     parse: int('PICTOR_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100) },
+  { key: 'dashboard', env: 'PICTOR_DASHBOARD', doc: 'The web dashboard at `/dashboard` (`on` or `off`; off answers 404 there).', defaultText: '`on`',
+    parse: (raw) => {
+      const value = str('on')(raw);
+      if (value !== 'on' && value !== 'off') throw new ConfigError(`PICTOR_DASHBOARD must be on or off, got "${value}"`);
+      return value === 'on';
+    } },
 ];
 
 export function loadConfig(env: Env = process.env): Config {
