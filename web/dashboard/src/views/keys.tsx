@@ -59,7 +59,7 @@ export function Keys() {
               <code class="key-value" aria-label={`Value of ${key.name}`}>
                 {revealed.has(key.name) ? key.value : '•'.repeat(24)}
               </code>
-              <button type="button" aria-pressed={revealed.has(key.name)} onClick={() => toggle(key.name)} aria-label={`Reveal ${key.name}`}>
+              <button type="button" onClick={() => toggle(key.name)} aria-label={`${revealed.has(key.name) ? 'Hide' : 'Reveal'} ${key.name}`}>
                 {revealed.has(key.name) ? 'Hide' : 'Reveal'}
               </button>
               {readOnly ? null : (
