@@ -62,7 +62,7 @@ describe.skipIf(skipBrowserSuite)('the dashboard in a browser', () => {
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image at all') },
     ]);
     const uploads = page.getByRole('list', { name: 'Uploads' });
-    await expect.poll(() => uploads.getByText('Uploaded').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => uploads.getByText('Uploaded', { exact: true }).count(), { timeout: 20_000 }).toBe(3);
     expect(await uploads.getByRole('alert').textContent()).toMatch(/\(5455\)$/);
     for (const name of ['beach.png', 'forest.jpg', HOSTILE]) await card(name).waitFor();
 

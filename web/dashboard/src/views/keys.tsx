@@ -167,7 +167,7 @@ function SignedUrlGenerator(props: { keys: SigningKey[] }) {
           </div>
           <div class="field">
             <label for="sign-key">Key</label>
-            <select id="sign-key" value={keyName} onChange={(e) => setKeyName(e.currentTarget.value)}>
+            <select id="sign-key" value={keyName || usable[0]?.name} onChange={(e) => setKeyName(e.currentTarget.value)}>
               {usable.map((k) => (
                 <option key={k.name}>{k.name}</option>
               ))}

@@ -116,7 +116,8 @@ export function Variants() {
                   </td>
                   <td>{v.options.metadata}</td>
                   <td>{v.neverRequireSignedURLs ? 'Yes' : 'No'}</td>
-                  <td class="actions">
+                  <td>
+                    <div class="row-actions">
                     <button type="button" onClick={() => setSelected(v.id)} aria-label={`Preview ${v.id}`}>
                       Preview
                     </button>
@@ -132,6 +133,7 @@ export function Variants() {
                         )}
                       </>
                     )}
+                    </div>
                   </td>
                 </tr>
               ))}
