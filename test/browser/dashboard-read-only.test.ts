@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipBrowserSuite } from '../helpers/browser.js';
-import { expectAccessible, openDashboard, screenshot, signIn, type DashboardPage } from '../helpers/dashboard-page.js';
+import { expectAccessible, naturalWidth, openDashboard, screenshot, signIn, type DashboardPage } from '../helpers/dashboard-page.js';
 import { upload } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
@@ -48,7 +48,7 @@ describe.skipIf(skipBrowserSuite)('the dashboard with a read-only token', () => 
   it('shows a private image without making it public, and offers no change on its detail', async () => {
     await page.getByRole('link', { name: 'secret.png' }).click();
     await page.getByRole('heading', { name: 'secret.png' }).waitFor();
-    await expect.poll(() => page.locator('.preview-main img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(200);
+    await expect.poll(() => naturalWidth(page.locator('.preview-main img'))).toBe(200);
     expect(await page.getByLabel('Require signed URLs').isDisabled()).toBe(true);
     expect(await page.getByLabel('Metadata (JSON)').getAttribute('readonly')).toBe('');
     expect(await page.getByRole('button', { name: 'Save metadata' }).count()).toBe(0);
@@ -79,7 +79,7 @@ describe.skipIf(skipBrowserSuite)('the dashboard with a read-only token', () => 
       await signIn(other.page, pictor.accountId, readToken);
       await other.page.getByRole('link', { name: 'secret.png' }).click();
       const preview = other.page.locator('.preview-main img');
-      await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(200);
+      await expect.poll(() => naturalWidth(preview)).toBe(200);
       expect(await preview.getAttribute('src')).toMatch(/^blob:/);
       expect(await other.page.getByText(/^Signed URLs need a signing key/).count()).toBeGreaterThan(0);
       expect((await pictor.client.images.v1.get(privateId, { account_id: pictor.accountId })).requireSignedURLs).toBe(true);

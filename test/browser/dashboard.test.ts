@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipBrowserSuite } from '../helpers/browser.js';
-import { expectAccessible, openDashboard, screenshot, signIn, type DashboardPage } from '../helpers/dashboard-page.js';
+import { expectAccessible, naturalWidth, openDashboard, screenshot, signIn, type DashboardPage } from '../helpers/dashboard-page.js';
 import { decode, deliveryPath } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
@@ -69,9 +69,9 @@ describe.skipIf(skipBrowserSuite)('the dashboard in a browser', () => {
     const stored = await imagesOnServer();
     expect(stored.map((i) => i.filename).sort()).toEqual([HOSTILE, 'beach.png', 'forest.jpg'].sort());
     expect(stored.every((i) => (i.meta as { album?: string }).album === 'holiday')).toBe(true);
-    for (const image of stored) ids[image.filename!] = image.id;
+    for (const image of stored) ids[image.filename!] = image.id!;
     // Thumbnails load from Pictor itself.
-    await expect.poll(() => card('beach.png').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => naturalWidth(card('beach.png').locator('img'))).toBeGreaterThan(0);
     await expectAccessible(page, 'images');
   });
 
@@ -135,7 +135,7 @@ describe.skipIf(skipBrowserSuite)('the dashboard in a browser', () => {
     expect((await fetch(unsigned)).status).toBe(403);
     // The page still shows it, through a URL it signed itself.
     const preview = page.locator('.preview-main img');
-    await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+    await expect.poll(() => naturalWidth(preview)).toBe(400);
     expect(await preview.getAttribute('src')).toMatch(/[?&]sig=[0-9a-f]{64}$/);
   });
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestPictor } from './pictor.js';
 
@@ -61,3 +61,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The natural width of an <img> (0 while nothing is shown). */
+export const naturalWidth = (img: Locator): Promise<number> => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth);

@@ -15,6 +15,7 @@ import { parseMetadata } from '../metadata';
 import { BASE, navigate } from '../router';
 import { useSession } from '../session';
 import { signUrl } from '../signing';
+import { useAction } from '../components/use-action';
 import { formatDate } from './images';
 
 interface Original {
@@ -43,8 +44,7 @@ export function ImageDetail(props: { id: string }) {
   const [image, setImage] = useState<Image>();
   const [original, setOriginal] = useState<Original>();
   const [metadata, setMetadata] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState<string>();
+  const { error, setError, status, setStatus, act } = useAction();
   const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
@@ -81,18 +81,9 @@ export function ImageDetail(props: { id: string }) {
   }
 
   const save = async (patch: Parameters<typeof session.api.updateImage>[1], done: string) => {
-    setError(undefined);
-    setStatus(undefined);
-    try {
-      const saved = await session.api.updateImage(image.id, patch);
-      setImage(saved);
-      setStatus(done);
-      return true;
-    } catch (err) {
-      session.noticeError(err);
-      setError(err);
-      return false;
-    }
+    const saved = await act(() => session.api.updateImage(image.id, patch), done);
+    if (saved) setImage(saved.value);
+    return saved !== undefined;
   };
 
   const saveMetadata = async (event: Event) => {
@@ -110,13 +101,7 @@ export function ImageDetail(props: { id: string }) {
 
   const remove = async () => {
     setConfirming(false);
-    try {
-      await session.api.deleteImage(image.id);
-      navigate(BASE);
-    } catch (err) {
-      session.noticeError(err);
-      setError(err);
-    }
+    if (await act(() => session.api.deleteImage(image.id), 'Deleted')) navigate(BASE);
   };
 
   const variants = variantUrls(image);

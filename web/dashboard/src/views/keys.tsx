@@ -7,6 +7,7 @@ import { ImagePicker, useRecentImages } from '../components/image-picker';
 import { Alert, Status } from '../components/messages';
 import { variantUrls } from '../delivery';
 import { useSession } from '../session';
+import { useAction } from '../components/use-action';
 import { canSign, signUrl } from '../signing';
 
 const EXPIRIES = [
@@ -23,24 +24,19 @@ export function Keys() {
   const [revealed, setRevealed] = useState<Set<string>>(new Set());
   const [newName, setNewName] = useState('');
   const [pending, setPending] = useState<{ kind: 'rotate' | 'delete'; name: string }>();
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState<string>();
+  const { error, setError, status, act: run } = useAction();
 
   useEffect(() => {
     session.api.keys().then((k) => setKeys(k.keys), setError);
   }, []);
 
   const act = async (work: () => Promise<{ keys: SigningKey[] }>, done: string) => {
-    setError(undefined);
-    setStatus(undefined);
-    try {
-      setKeys((await work()).keys);
+    const changed = await run(async () => {
+      const result = await work();
       await session.refresh();
-      setStatus(done);
-    } catch (err) {
-      session.noticeError(err);
-      setError(err);
-    }
+      return result;
+    }, done);
+    if (changed) setKeys(changed.value.keys);
   };
 
   const toggle = (name: string) => setRevealed((r) => (r.has(name) ? new Set([...r].filter((n) => n !== name)) : new Set([...r, name])));

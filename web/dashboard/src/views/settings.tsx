@@ -5,6 +5,7 @@ import { CopyField } from '../components/copy-field';
 import { Alert, Status } from '../components/messages';
 import { parseMetadata } from '../metadata';
 import { useSession } from '../session';
+import { useAction } from '../components/use-action';
 
 export function Settings() {
   const session = useSession();
@@ -45,8 +46,7 @@ function WebhookSettings() {
   const [current, setCurrent] = useState<Webhook | null>();
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState<string>();
+  const { error, setError, status, act } = useAction();
   useEffect(() => {
     session.api.webhook().then(
       (w) => (setCurrent(w), setUrl(w?.url ?? '')),
@@ -54,18 +54,11 @@ function WebhookSettings() {
     );
   }, []);
   const run = async (work: () => Promise<Webhook | null>, done: string) => {
-    setError(undefined);
-    setStatus(undefined);
-    try {
-      const saved = await work();
-      setCurrent(saved);
-      setUrl(saved?.url ?? '');
-      setSecret('');
-      setStatus(done);
-    } catch (err) {
-      session.noticeError(err);
-      setError(err);
-    }
+    const saved = await act(work, done);
+    if (!saved) return;
+    setCurrent(saved.value);
+    setUrl(saved.value?.url ?? '');
+    setSecret('');
   };
   return (
     <section aria-labelledby="webhook-heading">

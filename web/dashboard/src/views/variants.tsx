@@ -13,6 +13,7 @@ import { ImagePicker, useRecentImages } from '../components/image-picker';
 import { Alert, Status } from '../components/messages';
 import { localDeliveryUrl, variantUrls } from '../delivery';
 import { useSession } from '../session';
+import { useAction } from '../components/use-action';
 
 const FITS = ['scale-down', 'contain', 'cover', 'crop', 'pad'];
 const METADATA = ['none', 'copyright', 'keep'];
@@ -27,8 +28,7 @@ export function Variants() {
   const [selected, setSelected] = useState('public');
   const [version, setVersion] = useState(0);
   const [deleting, setDeleting] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const [status, setStatus] = useState<string>();
+  const { error, setError, status, act: run } = useAction();
 
   useEffect(() => {
     session.api.deliveryConfig().then((c) => setFlexible(c.flexible_variants), setError);
@@ -37,20 +37,8 @@ export function Variants() {
     if (!previewId && images[0]) setPreviewId(images[0].id);
   }, [images]);
 
-  const act = async (work: () => Promise<unknown>, done: string) => {
-    setError(undefined);
-    setStatus(undefined);
-    try {
-      await work();
-      await session.refresh();
-      setStatus(done);
-      return true;
-    } catch (err) {
-      session.noticeError(err);
-      setError(err);
-      return false;
-    }
-  };
+  /** Changes the account's variants or config, then reloads the session's copy. */
+  const act = async (work: () => Promise<unknown>, done: string) => (await run(async () => (await work(), await session.refresh()), done)) !== undefined;
 
   const save = async (event: Event) => {
     event.preventDefault();
