@@ -149,9 +149,10 @@ export function ImageDetail(props: { id: string }) {
             checked={image.requireSignedURLs}
             disabled={readOnly}
             onChange={async (e) => {
+              // Shown at once (a re-render while saving must not flip it back), undone if refused.
               const wanted = e.currentTarget.checked;
-              const input = e.currentTarget;
-              if (!(await save({ requireSignedURLs: wanted }, wanted ? 'The image is now private' : 'The image is now public'))) input.checked = !wanted;
+              setImage({ ...image, requireSignedURLs: wanted });
+              if (!(await save({ requireSignedURLs: wanted }, wanted ? 'The image is now private' : 'The image is now public'))) setImage(image);
             }}
           />
           <label for="require-signed">Require signed URLs</label>
