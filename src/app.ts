@@ -12,6 +12,7 @@ import { bodiesWithoutCoercion, parseEmptyJsonAsNoBody } from './api/json-bodies
 import { registerApiRoutes } from './api/routes.js';
 import { isApiPath, registerDeliveryRoutes, sendDeliveryError, unroutableDeliveryUrl } from './delivery/routes.js';
 import type { ApiApp } from './api/types.js';
+import { builtDashboardDir, registerDashboardRoutes } from './http/dashboard/routes.js';
 import { errors } from './errors.js';
 import { limits } from './limits.js';
 import { scrape } from './metrics/metrics-endpoint.js';
@@ -103,5 +104,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   }
   registerApiRoutes(app, services);
   registerDeliveryRoutes(app, services);
+  registerDashboardRoutes(app, { enabled: services.config.dashboard, assetsDir: builtDashboardDir() });
   return app;
 }

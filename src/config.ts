@@ -48,6 +48,7 @@ export interface Config {
   metricsToken: string | undefined;
   /** undefined: /metrics on the main port. */
   metricsPort: number | undefined;
+  dashboard: boolean;
 }
 
 class ConfigError extends Error {}
@@ -290,6 +291,12 @@ const settings: AnySetting[] = [
       const port = int('PICTOR_METRICS_PORT', 0, 1, 65535)(raw);
       if (port === c.port) throw new ConfigError(`PICTOR_METRICS_PORT must differ from PORT (${port})`);
       return port;
+    } },
+  { key: 'dashboard', env: 'PICTOR_DASHBOARD', doc: 'The web dashboard at `/dashboard` (`on` or `off`; off answers 404 there).', defaultText: '`on`',
+    parse: (raw) => {
+      const value = str('on')(raw);
+      if (value !== 'on' && value !== 'off') throw new ConfigError(`PICTOR_DASHBOARD must be on or off, got "${value}"`);
+      return value === 'on';
     } },
 ];
 

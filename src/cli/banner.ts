@@ -14,6 +14,7 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 export function banner(config: Config, origin: string, result: BootstrapResult, workers: number): string {
   const lines = [
     `Pictor is listening on ${origin}`,
+    ...(config.dashboard ? [`  Dashboard:         ${origin}/dashboard`] : []),
     `  API base URL:      ${origin}/client/v4`,
     `  Delivery base URL: ${config.deliveryUrl ?? origin}`,
     // Listening on every interface, the default delivery URL names no reachable host: every
