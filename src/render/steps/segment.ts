@@ -12,6 +12,8 @@ export const segment: RenderStep = async (image, { foreground }) => {
   const rgb = await toPixels(image.removeAlpha().toColourspace('srgb'));
   const alpha = await sharp(foreground.data, { raw: { width: foreground.width, height: foreground.height, channels: 1 } })
     .resize(rgb.width, rgb.height, { fit: 'fill' })
+    // sharp writes one-band raw input back as three bands unless told otherwise.
+    .extractChannel(0)
     .raw()
     .toBuffer();
   const joined = fromPixels(rgb).joinChannel(alpha, { raw: { width: rgb.width, height: rgb.height, channels: 1 } });
