@@ -52,7 +52,7 @@ describe('bad option strings', () => {
     ['blur=-1', 400, 9401],
     ['trim=1;2;3', 400, 9401],
     ['gravity=2x2x2', 400, 9401],
-    ['segment=foreground', 400, 9401],
+    ['segment=background', 400, 9401],
     ['onerror=redirect', 400, 9401],
     ['upscale=generate', 400, 9401],
     [`w=100,${'sharpen=1,'.repeat(300)}`, 400, 9401],
