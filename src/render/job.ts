@@ -3,6 +3,7 @@ import type { Sharp } from 'sharp';
 import type { TransformSpec } from '../variants/transform-spec.js';
 import type { FormatChoice } from './formats.js';
 import type { GeometryPlan } from './plan-geometry.js';
+import type { Pixels } from './pixels.js';
 import type { SourceInfo } from './source.js';
 
 export interface RenderJob {
@@ -14,6 +15,8 @@ export interface RenderJob {
   readonly animated: boolean;
   /** Encoder quality 1..100 after perceptual levels and slow-connection-quality are resolved. */
   readonly quality: number;
+  /** segment=foreground: the foreground mask of the upright source (any size; scaled to fit). */
+  readonly foreground?: Pixels | undefined;
 }
 
 /** One small transformation of the pipeline; steps run in the order of `renderSteps`. */

@@ -1,11 +1,14 @@
 /**
- * The pixel measurements planGeometry cannot make itself: the border trim=border removes, and the
- * focal point of gravity=auto/face. Each decodes the first frame only, and only when asked for.
+ * The pixel measurements planGeometry cannot make itself: the border trim=border removes, the
+ * faces of gravity=face, and the focal point of gravity=auto (and of gravity=face when no face is
+ * found, as Cloudflare falls back). Each decodes the first frame only, and only when asked for.
  */
 import sharp from 'sharp';
+import type { Vision } from '../ai/vision.js';
 import type { TransformSpec, TrimBorder, FocalPoint } from '../variants/transform-spec.js';
 import { clientWidthFromHints, type ClientHints } from './client-hints.js';
 import { sharpColour } from './colour.js';
+import { boxAround, findFaces } from './find-faces.js';
 import type { Box } from './geometry.js';
 import type { GeometryHints } from './plan-geometry.js';
 import { fromPixels, toPixels } from './pixels.js';
@@ -20,15 +23,21 @@ export async function measureHints(
   source: SourceInfo,
   spec: TransformSpec,
   clientHints: ClientHints = {},
+  detectFaces?: Vision['detectFaces'],
 ): Promise<GeometryHints> {
   const wantsFocus = (spec.gravity === 'auto' || spec.gravity === 'face') && croppingFits.has(spec.fit);
+  const faces = wantsFocus && spec.gravity === 'face' && detectFaces ? await findFaces(input, source, detectFaces) : [];
+  const faceBox = faces.length > 0 ? boxAround(faces) : undefined;
   return {
     clientWidth: clientWidthFromHints(clientHints),
     mobile: clientHints.mobile,
     borderTrim: spec.trim?.kind === 'border' ? await findBorder(input, source, spec.trim) : undefined,
-    focalPoint: wantsFocus ? await findFocalPoint(input, source) : undefined,
+    focalPoint: faceBox ? centreOf(faceBox) : wantsFocus ? await findFocalPoint(input, source) : undefined,
+    faces: faceBox,
   };
 }
+
+const centreOf = (box: Box): FocalPoint => ({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
 
 /** The box left after removing the border colour (top-left pixel's unless given). */
 async function findBorder(input: RenderInput, source: SourceInfo, trim: TrimBorder): Promise<Box> {

@@ -6,10 +6,12 @@ import { flatten } from './steps/flatten.js';
 import { flipAndRotate } from './steps/flip-and-rotate.js';
 import { orient } from './steps/orient.js';
 import { pad } from './steps/pad.js';
+import { segment } from './steps/segment.js';
 import { settlePixels } from './steps/settle-pixels.js';
 
 export const renderSteps: readonly RenderStep[] = [
   orient,
+  segment,
   cropAndResize,
   adjust,
   flatten,

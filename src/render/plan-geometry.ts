@@ -4,6 +4,7 @@
  * to the axes after rotation (Cloudflare: "rotation is performed before resizing"), so the layout is
  * computed in the turned frame and mapped back to the unturned one for the resize and crop steps.
  */
+import type { RelativeBox } from '../ai/vision.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import { specDefaults, type FocalPoint, type Gravity, type TransformSpec, type TrimSides } from '../variants/transform-spec.js';
@@ -41,6 +42,8 @@ export interface GeometryHints {
   readonly mobile?: boolean | undefined;
   /** Where gravity=auto/face points, as fractions of the oriented source (found from pixels). */
   readonly focalPoint?: FocalPoint | undefined;
+  /** gravity=face: the box around every detected face, as fractions of the oriented source. */
+  readonly faces?: RelativeBox | undefined;
   /** The box trim=border keeps, measured from pixels; without it trim=border keeps everything. */
   readonly borderTrim?: Box | undefined;
 }
@@ -58,8 +61,12 @@ export function planGeometry(source: Size, spec: TransformSpec, hints: GeometryH
   const orientation: Orientation = { flip: spec.flip, rotate: spec.rotate };
   const trim = trimBox(source, spec, hints);
   const turnedTrim = turned(trim, orientation);
-  const layout = layoutFor(spec.fit ?? specDefaults.fit, turnedTrim, targetSize(spec, hints, turnedTrim));
-  checkOutput(layout, turnedTrim);
+  const fitted = layoutFor(spec.fit ?? specDefaults.fit, turnedTrim, targetSize(spec, hints, turnedTrim));
+  checkOutput(fitted, turnedTrim);
+  // Zooming only narrows the window read from the source, so the limits above still hold.
+  const layout = spec.gravity === 'face' && hints.faces && spec.zoom
+    ? zoomTowardFaces(fitted, turned(faceSizeInTrim(hints.faces, source, trim), orientation), turnedTrim, spec)
+    : fitted;
 
   const focus = turnPoint(gravityInTrim(spec.gravity, hints, source, trim), orientation);
   const centred = (spec.gravity === 'auto' || spec.gravity === 'face') && hints.focalPoint !== undefined;
@@ -91,6 +98,37 @@ export function planGeometry(source: Size, spec: TransformSpec, hints: GeometryH
 const alignRelative = (focus: number, content: number, view: number) => focus * (content - view);
 /** A detected focal point (saliency, faces): the crop is centred on it, as far as the image allows. */
 const centreOn = (focus: number, content: number, view: number) => Math.min(content - view, Math.max(0, focus * content - view / 2));
+
+/** Room left around the faces at zoom=1, as a fraction of the faces' box on each side (hair, chin). */
+const FACE_MARGIN = 0.2;
+
+/**
+ * zoom (Cloudflare: 0 keeps as much background as possible, 1 crops as closely to the faces as
+ * possible): the window of the source that is shown shrinks linearly from the one without zoom to
+ * the smallest one of the same shape holding the faces and their margin; the content is scaled up
+ * so that window fills the view. `crop` and `aspect-crop` still never enlarge the source.
+ */
+function zoomTowardFaces(layout: Layout, faces: Size, image: Size, spec: TransformSpec): Layout {
+  const scale = layout.content.width / image.width;
+  const aspect = layout.view.width / layout.view.height;
+  const tightWidth = Math.max(faces.width * (1 + 2 * FACE_MARGIN), faces.height * (1 + 2 * FACE_MARGIN) * aspect);
+  const widest = layout.view.width / scale;
+  if (tightWidth >= widest) return layout;
+  const zoom = spec.zoom ?? 0;
+  let factor = widest / (widest - zoom * (widest - tightWidth));
+  if ((spec.fit ?? specDefaults.fit) !== 'cover') factor = Math.min(factor, Math.max(1, 1 / scale));
+  const content = { width: atLeastOne(layout.content.width * factor), height: atLeastOne(layout.content.height * factor) };
+  return { ...layout, content };
+}
+
+/** The faces' box clipped to the trimmed image, in source pixels (only its size is needed). */
+function faceSizeInTrim(faces: RelativeBox, source: Size, trim: Box): Size {
+  const left = Math.max(trim.left, faces.left * source.width);
+  const top = Math.max(trim.top, faces.top * source.height);
+  const right = Math.min(trim.left + trim.width, (faces.left + faces.width) * source.width);
+  const bottom = Math.min(trim.top + trim.height, (faces.top + faces.height) * source.height);
+  return { width: Math.max(0, right - left), height: Math.max(0, bottom - top) };
+}
 
 /** `width=auto`: Cloudflare's breakpoint at or above the hinted width, else the device default. */
 export function autoWidth({ clientWidth, mobile }: GeometryHints): number {

@@ -5,11 +5,13 @@
  * into `Vary: Accept` and ImagesErrors into delivery error responses.
  */
 import sharp from 'sharp';
+import type { Vision } from '../ai/vision.js';
 import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
 import type { ClientHints } from './client-hints.js';
 import { encode } from './encode.js';
+import { findForeground } from './find-foreground.js';
 import { mimeOf } from '../images/sniff.js';
 import { negotiateFormat, outputFormats } from './formats.js';
 import type { RenderJob } from './job.js';
@@ -26,6 +28,8 @@ export interface RenderContext {
   readonly accept?: string | undefined;
   /** Parsed client-hint headers (width=auto, slow-connection-quality). */
   readonly clientHints?: ClientHints | undefined;
+  /** Face detection (gravity=face) and segmentation (segment=foreground); without it, their fallbacks. */
+  readonly vision?: Vision | undefined;
 }
 
 export interface RenderResult {
@@ -43,25 +47,38 @@ export interface RenderResult {
 export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: RenderContext = {}): Promise<RenderResult> {
   if (input.format === 'svg') return serveSvg(input);
   const source = await inspectSource(input);
-  const moving = source.frames > 1 && spec.anim !== false;
+  const segment = spec.segment ? ctx.vision?.segmentForeground : undefined;
+  if (spec.segment && !segment) throw errors.unsupportedOption(ctx.vision?.segmentationUnavailable ?? 'segment=foreground is not available');
+  // A segmented image is a still of the first frame: one mask per frame would multiply the cost.
+  const moving = source.frames > 1 && spec.anim !== false && !segment;
   // Cloudflare delivers animations above 50 MP (all frames) untransformed.
   if (moving && source.width * source.height * source.frames > limits.render.maxTransformedAnimationPixels) {
     return untransformed(input, source);
   }
   try {
-    const plan = planGeometry(source, spec, await measureHints(input, source, spec, ctx.clientHints));
+    const plan = planGeometry(source, spec, await measureHints(input, source, spec, ctx.clientHints, ctx.vision?.detectFaces));
+    // A segmented image has transparency whatever the source had: formats and flattening follow that.
+    const shown: SourceInfo = segment ? { ...source, hasAlpha: true } : source;
     const output = negotiateFormat({
       requested: spec.format,
       compression: spec.compression,
       accept: ctx.accept,
-      source: { format: source.format, hasAlpha: source.hasAlpha, animated: moving },
+      source: { format: source.format, hasAlpha: shown.hasAlpha, animated: moving },
       output: plan.output,
     });
     const format = output.format;
     if (format === 'json') return describe(source, plan);
     if (format === 'svg') return serveSvg(input);
     const animated = moving && outputFormats[format].animation;
-    const job: RenderJob = { source, spec, plan, output, animated, quality: requestedQuality(spec, ctx.clientHints) };
+    const job: RenderJob = {
+      source: shown,
+      spec,
+      plan,
+      output,
+      animated,
+      quality: requestedQuality(spec, ctx.clientHints),
+      foreground: segment ? await findForeground(input, source, segment) : undefined,
+    };
     let image = await openImage(input, source, animated);
     for (const step of renderSteps) image = await step(image, job);
     const { data, info } = await encode(image, job, format);

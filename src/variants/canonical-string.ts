@@ -17,6 +17,7 @@ const writers: { [K in keyof TransformSpec]-?: Writer<K> } = {
   gravity: (gravity) => `gravity=${typeof gravity === 'object' ? `${gravity.x}x${gravity.y}` : gravity}`,
   zoom: (zoom) => `zoom=${zoom}`,
   trim: writeTrim,
+  segment: (segment) => `segment=${segment}`,
   flip: (flip) => `flip=${flip}`,
   rotate: (rotate) => `rotate=${rotate}`,
   background: (background) => `background=${formatColor(background)}`,

@@ -292,7 +292,7 @@ export const optionTable = {
       }
     },
   },
-  segment: unsupported('segment (background removal) needs an AI model and is not available'),
+  segment: { aliases: [], parse: (value, { spec }) => void (spec.segment = choice('segment', value, ['foreground'] as const)) },
   onerror: unsupported('onerror is not supported for hosted images'),
   border: unsupported('border is only available through Cloudflare Workers, not in URLs'),
 } satisfies Record<OptionName, OptionDefinition>;

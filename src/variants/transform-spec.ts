@@ -20,7 +20,7 @@ export interface FocalPoint {
   readonly y: number;
 }
 
-/** `auto` = saliency, `face` = faces (Pictor approximates both with the same attention detector). */
+/** `auto` = saliency; `face` = every detected face in the crop, else saliency. */
 export type Gravity = 'auto' | 'face' | Side | FocalPoint;
 
 export const qualityLevelNames = ['high', 'medium-high', 'medium-low', 'low'] as const;
@@ -123,6 +123,8 @@ export interface TransformSpec {
   /** Applied before `rotate`. */
   readonly flip?: Flip;
   readonly trim?: Trim;
+  /** `foreground`: the background made transparent (before trim, crop and resize). */
+  readonly segment?: 'foreground';
 }
 
 /** What an absent field means, in one place (docs/transform-options.md quotes these). */

@@ -89,7 +89,7 @@ const badOptionStrings: Array<[string, number, number]> = [
   ['fit=cover%3Balert(1)', 400, 9401], ['w=100;rm%20-rf%20%2F', 400, 9401], ['background=url(javascript:alert(1))', 400, 9401],
   ['background=expression(alert(1))', 400, 9401], ["q=1'%20OR%201=1--", 400, 9401], ['f=gif', 400, 9401],
   ['format=%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', 400, 9401], ['rotate=45', 400, 9401], ['trim=1;2;3', 400, 9401],
-  ['gravity=2x2x2', 400, 9401], ['segment=foreground', 400, 9401], ['onerror=redirect', 400, 9401], ['upscale=generate', 400, 9401],
+  ['gravity=2x2x2', 400, 9401], ['segment=background', 400, 9401], ['onerror=redirect', 400, 9401], ['upscale=generate', 400, 9401],
   [`w=100,${'sharpen=1,'.repeat(300)}`, 400, 9401],
   [`w=100,blur=1${'0'.repeat(2100)}`, 400, 9401],
   // Huge sizes are clamped to 12000, then refused because enlarging past 5000 px is not allowed.

@@ -36,6 +36,7 @@ describe('parseOptionString: one row per parameter (valid, alias, edge, clamped)
     ['g=2x0.25', { gravity: { x: 1, y: 0.25 } }],
     ['zoom=0.4', { zoom: 0.4 }],
     ['face-zoom=0.4', { zoom: 0.4 }],
+    ['segment=foreground', { segment: 'foreground' }],
     ['zoom=0', {}],
     ['zoom=3', { zoom: 1 }],
     ['dpr=1.5', { dpr: 1.5 }],
@@ -158,7 +159,6 @@ describe('parseOptionString refuses bad values, naming the option', () => {
   });
 
   it.each([
-    ['segment=foreground', 'segment'],
     ['upscale=generate', 'upscale=generate'],
     ['onerror=redirect', 'onerror'],
     ['border=5', 'Workers'],
@@ -247,6 +247,7 @@ const optionArbitraries: Array<fc.Arbitrary<[string[], string]>> = [
     ),
   ),
   fc.tuple(fc.constant(['zoom', 'face-zoom']), thousandths(0, 1000)),
+  fc.tuple(fc.constant(['segment']), fc.constant('foreground')),
   fc.tuple(fc.constant(['dpr']), thousandths(1, 2000)),
   fc.tuple(fc.constant(['quality', 'q']), fc.oneof(fc.integer({ min: 1, max: 100 }).map(String), fc.constantFrom('high', 'low'))),
   fc.tuple(fc.constant(['slow-connection-quality', 'scq']), fc.integer({ min: 1, max: 100 }).map(String)),
