@@ -15,7 +15,7 @@ import { negotiateFormat, outputFormats } from './formats.js';
 import type { RenderJob } from './job.js';
 import { measureHints } from './measure.js';
 import { renderSteps } from './pipeline.js';
-import { planGeometry, type GeometryPlan } from './plan-geometry.js';
+import { checkOutputPixels, planGeometry, type GeometryPlan } from './plan-geometry.js';
 import { requestedQuality } from './quality.js';
 import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
 import { sanitizeSvg } from './svg-sanitize.js';
@@ -60,6 +60,8 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     if (format === 'json') return describe(source, plan);
     if (format === 'svg') return serveSvg(input);
     const animated = moving && outputFormats[format].animation;
+    // Every frame of an animated output is encoded: their sum is what the pixel limit bounds.
+    if (animated) checkOutputPixels(plan.output, source.frames);
     const job: RenderJob = { source, spec, plan, output, animated, quality: requestedQuality(spec, ctx.clientHints) };
     let image = await openImage(input, source, animated);
     for (const step of renderSteps) image = await step(image, job);
