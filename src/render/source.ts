@@ -55,6 +55,10 @@ async function readSourceInfo(input: RenderInput): Promise<SourceInfo> {
   // libheif applies HEIF's own rotation while decoding, so HEIC sizes are already upright.
   const { width, height } = input.format === 'heic' ? metadata : metadata.autoOrient;
   if (!(width > 0 && height > 0)) throw errors.imageTooLarge('the image has width or height of size 0');
+  // Uploads are refused past the frame limit; this guards originals stored before it existed.
+  if (frames > limits.maxAnimationFrames) {
+    throw errors.imageTooLarge(`the image has ${frames} frames, more than ${limits.maxAnimationFrames}`);
+  }
   if (width * height * frames > limits.maxPixels) {
     throw errors.imageTooLarge(
       `the image is ${width}×${height}${frames > 1 ? ` × ${frames} frames` : ''}, more than ${limits.maxPixels / 1e6} megapixels`,
