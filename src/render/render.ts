@@ -17,7 +17,7 @@ import { measureHints } from './measure.js';
 import { renderSteps } from './pipeline.js';
 import { checkOutputPixels, planGeometry, type GeometryPlan } from './plan-geometry.js';
 import { requestedQuality } from './quality.js';
-import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
+import { inspectSource, openImage, withCause, withinDeadline, type RenderInput, type SourceInfo } from './source.js';
 import { sanitizeSvg } from './svg-sanitize.js';
 
 export interface RenderContext {
@@ -64,7 +64,8 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     if (animated) checkOutputPixels(plan.output, source.frames);
     const job: RenderJob = { source, spec, plan, output, animated, quality: requestedQuality(spec, ctx.clientHints) };
     let image = await openImage(input, source, animated);
-    for (const step of renderSteps) image = await step(image, job);
+    // Steps may settle pixels into a new pipeline: each one is bound to the deadline again.
+    for (const step of renderSteps) image = withinDeadline(input, await step(image, job));
     const { data, info } = await encode(image, job, format);
     return {
       body: data,
@@ -76,6 +77,8 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     };
   } catch (error) {
     if (error instanceof ImagesError) throw error;
+    // libvips stopped the pipeline at the deadline (or a failure raced it): report the deadline.
+    if (input.deadline?.passed) throw withCause(errors.transformTimeout(input.deadline.limitMs), error);
     throw withCause(errors.decodeFailed(), error);
   }
 }

@@ -6,10 +6,13 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors, ImagesError } from '../errors.js';
 import type { ImageFormat } from '../images/model.js';
 import { limits } from '../limits.js';
+import type { Deadline } from './deadline.js';
 
 export interface RenderInput {
   readonly bytes: Buffer;
   readonly format: ImageFormat;
+  /** The transform's time limit: every decoder opened for this input is bound by it. */
+  readonly deadline?: Deadline | undefined;
 }
 
 export interface SourceInfo {
@@ -79,25 +82,29 @@ async function readSourceInfo(input: RenderInput): Promise<SourceInfo> {
 
 /** The decoder for a render: all frames when the output is animated, else the first. */
 export async function openImage(input: RenderInput, source: SourceInfo, animated: boolean): Promise<Sharp> {
-  if (input.format === 'heic') {
-    const image = await openHeic(input.bytes);
-    return source.hasAlpha ? image : image.removeAlpha();
-  }
-  // inspectSource has checked the frames' sum; this also bounds what libvips itself will allocate.
-  return sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels });
+  const image =
+    input.format === 'heic'
+      ? await openHeic(input.bytes, source)
+      : // inspectSource has checked the frames' sum; this also bounds what libvips itself will allocate.
+        sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels });
+  return withinDeadline(input, image);
 }
+
+/** Lets libvips stop this pipeline at the input's deadline (if it has one). */
+export const withinDeadline = ({ deadline }: RenderInput, image: Sharp): Sharp => (deadline ? deadline.bound(image) : image);
 
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
  * heic-decode WebAssembly build to RGBA, already upright. Its embedded colour profile is not
  * carried over: pixels are taken as sRGB.
  */
-async function openHeic(bytes: Buffer): Promise<Sharp> {
+async function openHeic(bytes: Buffer, source: SourceInfo): Promise<Sharp> {
   try {
     // Loaded on first use: compiling the WebAssembly decoder costs start-up time most servers never need.
     const { default: decodeHeic } = await import('heic-decode');
     const { width, height, data } = await decodeHeic({ buffer: bytes });
-    return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+    const image = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+    return source.hasAlpha ? image : image.removeAlpha();
   } catch (cause) {
     throw withCause(errors.decodeFailed(), cause);
   }
