@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
+import { decodeHeic } from '../render/heic-decoder.js';
 import type { ImageFormat } from './model.js';
 import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
 
@@ -82,11 +83,13 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat): Promise<void
   if (format === 'gif' && bytes[bytes.length - 1] !== 0x3b) throw corrupt(format);
 }
 
-/** sharp's prebuilt libheif has no HEVC decoder; heic-decode (libheif compiled to wasm) does. */
+/**
+ * sharp's prebuilt libheif has no HEVC decoder; heic-decode (libheif compiled to wasm) does, on a
+ * worker thread. checkDimensions has bounded the pixels; the decoder checks the size it finds again.
+ */
 async function decodeHevc(bytes: Buffer): Promise<void> {
-  const { default: decode } = await import('heic-decode');
   try {
-    await decode({ buffer: bytes });
+    await decodeHeic(bytes, { maxPixels: limits.maxPixels });
   } catch {
     throw corrupt('heic');
   }

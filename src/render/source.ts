@@ -7,6 +7,7 @@ import { errors, ImagesError } from '../errors.js';
 import type { ImageFormat } from '../images/model.js';
 import { limits } from '../limits.js';
 import type { Deadline } from './deadline.js';
+import { decodeHeic } from './heic-decoder.js';
 
 export interface RenderInput {
   readonly bytes: Buffer;
@@ -84,7 +85,7 @@ async function readSourceInfo(input: RenderInput): Promise<SourceInfo> {
 export async function openImage(input: RenderInput, source: SourceInfo, animated: boolean): Promise<Sharp> {
   const image =
     input.format === 'heic'
-      ? await openHeic(input.bytes, source)
+      ? await openHeic(input, source)
       : // inspectSource has checked the frames' sum; this also bounds what libvips itself will allocate.
         sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels });
   return withinDeadline(input, image);
@@ -95,17 +96,16 @@ export const withinDeadline = ({ deadline }: RenderInput, image: Sharp): Sharp =
 
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
- * heic-decode WebAssembly build to RGBA, already upright. Its embedded colour profile is not
- * carried over: pixels are taken as sRGB.
+ * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded colour
+ * profile is not carried over: pixels are taken as sRGB.
  */
-async function openHeic(bytes: Buffer, source: SourceInfo): Promise<Sharp> {
+async function openHeic({ bytes, deadline }: RenderInput, source: SourceInfo): Promise<Sharp> {
   try {
-    // Loaded on first use: compiling the WebAssembly decoder costs start-up time most servers never need.
-    const { default: decodeHeic } = await import('heic-decode');
-    const { width, height, data } = await decodeHeic({ buffer: bytes });
-    const image = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+    const { width, height, data } = await decodeHeic(bytes, { maxPixels: limits.maxPixels, timeoutMs: deadline?.remainingMs });
+    const image = sharp(data, { raw: { width, height, channels: 4 } });
     return source.hasAlpha ? image : image.removeAlpha();
   } catch (cause) {
+    if (deadline?.passed) throw withCause(errors.transformTimeout(deadline.limitMs), cause);
     throw withCause(errors.decodeFailed(), cause);
   }
 }
