@@ -33,6 +33,7 @@ export interface Config {
   originalsCacheBytes: number;
   transformConcurrency: number;
   transformQueueLimit: number;
+  transformTimeoutMs: number;
   urlUploadAllow: string[];
   requestTimeoutMs: number;
   uploadsPerClient: number;
@@ -267,6 +268,10 @@ const settings: AnySetting[] = [
     parse: transformConcurrency },
   { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
+  // Well above the slowest legitimate render measured on 2 cores (a ~50 MP animation, about 10 s),
+  // so only hostile or broken inputs reach it.
+  { key: 'transformTimeoutMs', env: 'PICTOR_TRANSFORM_TIMEOUT_MS', doc: 'Time one transform (decode, steps, encode) may run once it has a slot; past it the delivery answers 503 with error 9522.', defaultText: '`30000`',
+    parse: int('PICTOR_TRANSFORM_TIMEOUT_MS', 30_000, 1, 600_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
     defaultText: 'empty', parse: allowList('PICTOR_URL_UPLOAD_ALLOW') },
   { key: 'requestTimeoutMs', env: 'PICTOR_REQUEST_TIMEOUT_MS', doc: 'Time a client has to send a whole request, body included; past it, 408 and the connection is closed.', defaultText: '`300000`',

@@ -104,6 +104,12 @@ export const errors = {
   imageTooLarge: (detail: string) => new ImagesError(9413, 403, `Could not resize the image: ${detail}`),
   /** The stored bytes are not an image Pictor can decode. */
   unsupportedSource: (detail: string) => new ImagesError(9412, 415, `Could not resize the image: ${detail}`),
+  /**
+   * A transform ran past PICTOR_TRANSFORM_TIMEOUT_MS. Cloudflare documents 9522 as "the image
+   * exceeded the processing limit" (its earlier timeout code, 9422, now means a usage limit).
+   */
+  transformTimeout: (limitMs: number) =>
+    new ImagesError(9522, 503, `Could not resize the image: the transformation took longer than the ${limitMs} ms allowed`),
   decodeFailed: () =>
     new ImagesError(9516, 422, 'Could not resize the image: error during decoding'),
   encodeFailed: () =>
@@ -116,6 +122,11 @@ export const errors = {
   flexibleVariantsDisabled: () =>
     new ImagesError(9429, 403, 'Flexible variants are not enabled for this account: enable them with PATCH images/v1/config {"flexible_variants": true}'),
   accessDenied: (reason: string) => new ImagesError(9425, 403, `Image access denied: check failed: ${reason}`),
+  /**
+   * The client went away while its transform waited: only the log sees this answer (status as
+   * nginx's 499; 9402 is Cloudflare's "the connection was interrupted").
+   */
+  clientClosedRequest: () => new ImagesError(9402, 499, 'The client closed the connection before the image was ready'),
   // --- server ---
   tooManyUploads: (perClient: number) =>
     new ImagesError(971, 429, `Please wait and consider throttling your request speed: at most ${perClient} uploads at once per client`, {

@@ -9,6 +9,13 @@ export const limits = {
   maxSidePx: 12_000,
   /** Total pixels; for animations the sum over all frames. */
   maxPixels: 100_000_000,
+  /**
+   * Frames of an animation (Pictor's own; Cloudflare documents only the pixel sum). Every frame has
+   * a fixed cost in decoders and encoders however small it is, so 1×1 frames would otherwise pass
+   * the pixel sum by the hundred thousand. 5,000 frames is over three minutes at 25 fps, beyond any
+   * real animated image.
+   */
+  maxAnimationFrames: 5_000,
   /** AVIF output is only produced up to this size per side; larger renditions fall back to WebP. */
   maxAvifSidePx: 1_200,
   /** Bytes of the JSON serialisation of an image's metadata. */

@@ -182,6 +182,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     blobs,
     cache: renditionCache,
     queue: transformQueue,
+    transformTimeoutMs: config.transformTimeoutMs,
     generations: new PurgeGenerations(purge),
     clock,
     metrics,

@@ -7,14 +7,23 @@ import { type Flights, localFlights } from './cluster-flights.js';
 import type { DiskCache } from './disk-cache.js';
 import type { MemoryLru } from './memory-lru.js';
 import type { Rendition } from './rendition.js';
+import { SharedAbort } from '../util/shared-abort.js';
 
 export type RenditionSource = 'memory' | 'disk' | 'render';
 
 /** Lookup counters by tier and result (the metrics' children, made once). */
 export type CacheLookups = Record<'memory' | 'disk', Record<'hit' | 'miss', { inc(): void }>>;
 
+/** Makes a rendition; `signal` aborts when no request wants it any more (their clients went away). */
+export type Produce = (signal: AbortSignal | undefined) => Promise<Rendition>;
+
+interface Flight {
+  work: Promise<{ rendition: Rendition; source: RenditionSource }>;
+  interest: SharedAbort;
+}
+
 export class RenditionCache {
-  private readonly inFlight = new Map<string, Promise<{ rendition: Rendition; source: RenditionSource }>>();
+  private readonly inFlight = new Map<string, Flight>();
 
   constructor(
     private readonly memory: MemoryLru | undefined,
@@ -24,26 +33,35 @@ export class RenditionCache {
     private readonly flights: Flights = localFlights,
   ) {}
 
-  /** `prefix` groups the key with the other renditions of its image (see imageKeyPrefix). */
-  async getOrCreate(prefix: string, key: string, produce: () => Promise<Rendition>): Promise<{ rendition: Rendition; source: RenditionSource }> {
+  /**
+   * `prefix` groups the key with the other renditions of its image (see imageKeyPrefix). `signal`
+   * is the request's: the shared transform is given up only once every request waiting for it has.
+   */
+  async getOrCreate(prefix: string, key: string, produce: Produce, signal?: AbortSignal): Promise<{ rendition: Rendition; source: RenditionSource }> {
     // With caching switched off every request renders: "cache off" must mean exactly that.
-    if (!this.memory && !this.disk) return { rendition: await produce(), source: 'render' };
+    if (!this.memory && !this.disk) return { rendition: await produce(signal), source: 'render' };
     const hot = this.memory?.get(key);
     if (hot) {
       this.lookups.memory.hit.inc();
       return { rendition: hot, source: 'memory' };
     }
     const pending = this.inFlight.get(key);
-    if (pending) return { rendition: (await pending).rendition, source: 'render' };
+    // A flight everyone left is being given up: start a fresh one rather than share its failure.
+    if (pending && !pending.interest.signal.aborted) {
+      pending.interest.join(signal);
+      return { rendition: (await pending.work).rendition, source: 'render' };
+    }
 
+    const interest = new SharedAbort();
+    interest.join(signal);
     // The map holds the very promise awaited below (not a derived one), so a failed transform with
     // no followers is still a handled rejection and cannot take the process down.
-    const work = this.load(prefix, key, produce);
-    this.inFlight.set(key, work);
+    const flight = { work: this.load(prefix, key, () => produce(interest.signal)), interest };
+    this.inFlight.set(key, flight);
     try {
-      return await work;
+      return await flight.work;
     } finally {
-      this.inFlight.delete(key);
+      if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
     }
   }
 

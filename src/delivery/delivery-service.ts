@@ -14,10 +14,11 @@ import type { PictorMetrics } from '../metrics/pictor-metrics.js';
 import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
 import { accepts } from '../render/formats.js';
 import { autoWidth } from '../render/plan-geometry.js';
+import { Deadline } from '../render/deadline.js';
 import { renderImage } from '../render/render.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
-import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
+import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
@@ -33,6 +34,8 @@ export interface DeliveryRequest {
   accept: string | undefined;
   clientHints: ClientHints;
   ifNoneMatch: string | undefined;
+  /** Aborts when the client goes away: its transform then leaves the queue instead of running. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface DeliveryResponse {
@@ -47,6 +50,8 @@ export interface DeliveryServiceDeps {
   blobs: BlobStore;
   cache: RenditionCache;
   queue: BoundedQueue;
+  /** Time one transform may run once it has a queue slot (PICTOR_TRANSFORM_TIMEOUT_MS). */
+  transformTimeoutMs: number;
   generations: PurgeGenerations;
   clock: Clock;
   metrics: PictorMetrics;
@@ -166,20 +171,22 @@ export class DeliveryService {
 
   private async rendition(resolved: Resolved, request: DeliveryRequest) {
     const { prefix, key } = this.cacheKey(resolved, request);
-    return this.deps.cache.getOrCreate(prefix, key, () => this.transform(resolved, request));
+    return this.deps.cache.getOrCreate(prefix, key, (signal) => this.transform(resolved, request, signal), request.signal);
   }
 
-  private async transform({ image, spec }: Resolved, request: DeliveryRequest): Promise<Rendition> {
-    const { queue, metrics } = this.deps;
+  private async transform({ image, spec }: Resolved, request: DeliveryRequest, signal: AbortSignal | undefined): Promise<Rendition> {
+    const { queue, metrics, transformTimeoutMs } = this.deps;
     const queued = performance.now();
     try {
       return await queue.run(async () => {
         const started = performance.now();
         metrics.transformWaitSeconds.observe((started - queued) / 1000);
+        // The deadline counts from the slot, so time spent waiting in the queue is not held against it.
+        const deadline = new Deadline(transformTimeoutMs);
         // Read the original only once a slot is ours: waiting requests hold no image bytes.
         const bytes = await this.original(image);
         const rendering = performance.now();
-        const result = await renderImage({ bytes, format: image.format! }, spec, {
+        const result = await renderImage({ bytes, format: image.format!, deadline }, spec, {
           accept: request.accept,
           clientHints: request.clientHints,
           vision: this.deps.vision,
@@ -194,9 +201,10 @@ export class DeliveryService {
           height: result.height,
           varyAccept: result.varyAccept,
         };
-      });
+      }, signal);
     } catch (err) {
       if (err instanceof QueueFullError) throw errors.busy(1);
+      if (err instanceof QueueAbortedError) throw errors.clientClosedRequest();
       throw err;
     }
   }

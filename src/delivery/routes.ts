@@ -49,6 +49,15 @@ function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {
   return reply.code(404).type('application/json').send(failure(errors.noRoute(rawPath)));
 }
 
+/** Aborts when the connection closes before the response is complete (the client went away). */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
 export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
   void app.register(async (scope) => {
     scope.setErrorHandler(sendDeliveryError);
@@ -65,6 +74,7 @@ export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
         accept: request.headers.accept,
         clientHints: readClientHints(request.headers),
         ifNoneMatch: request.headers['if-none-match'],
+        signal: clientGone(reply),
       });
       reply.code(response.status).headers(response.headers).header('x-pictor-cache', response.cache === 'render' ? 'miss' : `hit-${response.cache}`);
       return response.body === undefined ? reply.send() : reply.send(response.body);

@@ -1,11 +1,13 @@
 /**
  * Decides whether uploaded bytes are an image Pictor accepts, before anything is stored.
- * Guards run cheapest first: magic bytes, declared type, header dimensions (pixel bombs are refused
- * without decoding), then a full decode at reduced size that catches truncated and corrupt files.
+ * Guards run cheapest first: magic bytes, declared type, header dimensions and frame count (pixel
+ * and frame bombs are refused without decoding), then a full decode at reduced size that catches
+ * truncated and corrupt files.
  */
 import sharp from 'sharp';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
+import { decodeHeic } from '../render/heic-decoder.js';
 import { inspectSvg } from './inspect-svg.js';
 import type { ImageFormat } from './model.js';
 import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
@@ -46,6 +48,9 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
 }
 
 function checkDimensions(width: number, height: number, frames: number): void {
+  if (frames > limits.maxAnimationFrames) {
+    throw errors.badRequest(`Image has ${frames} frames; the maximum is ${limits.maxAnimationFrames} frames per animation`);
+  }
   if (width > limits.maxSidePx || height > limits.maxSidePx) {
     throw errors.badRequest(`Image is ${width}x${height} px; the maximum is ${limits.maxSidePx} px per side`);
   }
@@ -59,11 +64,18 @@ function checkDimensions(width: number, height: number, frames: number): void {
 const corrupt = (format: ImageFormat) =>
   errors.badRequest(`The ${format.toUpperCase()} image could not be decoded: the file is truncated or corrupt`);
 
-/** Decodes every pixel (at reduced size where the codec allows), failing on truncation or errors. */
+/** Longest side of each frame the validating decode produces: small enough to bound its memory. */
+const PROBE_SIDE_PX = 32;
+
+/**
+ * Decodes every pixel (at reduced size where the codec allows), failing on truncation or errors.
+ * Frames are only ever shrunk, so what the decode allocates is bounded by the input, checked
+ * against limits.maxPixels, and its output by frames × PROBE_SIDE_PX² × 4 bytes (20 MB at most).
+ */
 async function decodeWithSharp(bytes: Buffer, format: ImageFormat): Promise<void> {
   try {
     await sharp(bytes, { animated: true, failOn: 'error', limitInputPixels: limits.maxPixels, sequentialRead: true })
-      .resize({ width: 64, height: 64, fit: 'inside' })
+      .resize({ width: PROBE_SIDE_PX, height: PROBE_SIDE_PX, fit: 'inside', withoutEnlargement: true })
       .raw()
       .toBuffer();
   } catch {
@@ -73,11 +85,13 @@ async function decodeWithSharp(bytes: Buffer, format: ImageFormat): Promise<void
   if (format === 'gif' && bytes[bytes.length - 1] !== 0x3b) throw corrupt(format);
 }
 
-/** sharp's prebuilt libheif has no HEVC decoder; heic-decode (libheif compiled to wasm) does. */
+/**
+ * sharp's prebuilt libheif has no HEVC decoder; heic-decode (libheif compiled to wasm) does, on a
+ * worker thread. checkDimensions has bounded the pixels; the decoder checks the size it finds again.
+ */
 async function decodeHevc(bytes: Buffer): Promise<void> {
-  const { default: decode } = await import('heic-decode');
   try {
-    await decode({ buffer: bytes });
+    await decodeHeic(bytes, { maxPixels: limits.maxPixels });
   } catch {
     throw corrupt('heic');
   }

@@ -231,8 +231,17 @@ function checkOutput({ content, output }: Layout, image: Size): void {
       `the image enlarged too much: ${content.width}×${content.height}, but maximum dimension allowed is ${maxEnlargedSidePx}`,
     );
   }
-  if (output.width * output.height > limits.maxPixels) {
-    throw errors.imageTooLarge(`the output ${output.width}×${output.height} is larger than ${limits.maxPixels / 1e6} megapixels`);
+  checkOutputPixels(output, 1);
+}
+
+/**
+ * Refuses an output whose frames together pass the pixel limit (Cloudflare error 9413). Runs once
+ * per frame from planGeometry, and again with the frame count once the output is known to be animated.
+ */
+export function checkOutputPixels(output: Size, frames: number): void {
+  if (output.width * output.height * frames > limits.maxPixels) {
+    const what = `${output.width}×${output.height}${frames > 1 ? ` × ${frames} frames` : ''}`;
+    throw errors.imageTooLarge(`the output ${what} is larger than ${limits.maxPixels / 1e6} megapixels`);
   }
 }
 

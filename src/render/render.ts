@@ -17,9 +17,9 @@ import { negotiateFormat, outputFormats } from './formats.js';
 import type { RenderJob } from './job.js';
 import { measureHints } from './measure.js';
 import { renderSteps } from './pipeline.js';
-import { planGeometry, type GeometryPlan } from './plan-geometry.js';
+import { checkOutputPixels, planGeometry, type GeometryPlan } from './plan-geometry.js';
 import { requestedQuality } from './quality.js';
-import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
+import { inspectSource, openImage, withCause, withinDeadline, type RenderInput, type SourceInfo } from './source.js';
 import { SvgRefusal } from './svg-sanitize.js';
 import { sanitizeSvgOffThread, svgSize } from './svg-sanitizer.js';
 
@@ -70,6 +70,8 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     if (format === 'json') return describe(source, plan);
     if (format === 'svg') return serveSvg(input);
     const animated = moving && outputFormats[format].animation;
+    // Every frame of an animated output is encoded: their sum is what the pixel limit bounds.
+    if (animated) checkOutputPixels(plan.output, source.frames);
     const job: RenderJob = {
       source: shown,
       spec,
@@ -80,7 +82,8 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
       foreground: segment ? await findForeground(input, source, segment) : undefined,
     };
     let image = await openImage(input, source, animated);
-    for (const step of renderSteps) image = await step(image, job);
+    // Steps may settle pixels into a new pipeline: each one is bound to the deadline again.
+    for (const step of renderSteps) image = withinDeadline(input, await step(image, job));
     const { data, info } = await encode(image, job, format);
     return {
       body: data,
@@ -92,6 +95,8 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     };
   } catch (error) {
     if (error instanceof ImagesError) throw error;
+    // libvips stopped the pipeline at the deadline (or a failure raced it): report the deadline.
+    if (input.deadline?.passed) throw withCause(errors.transformTimeout(input.deadline.limitMs), error);
     throw withCause(errors.decodeFailed(), error);
   }
 }

@@ -6,10 +6,14 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors, ImagesError } from '../errors.js';
 import type { ImageFormat } from '../images/model.js';
 import { limits } from '../limits.js';
+import type { Deadline } from './deadline.js';
+import { decodeHeic } from './heic-decoder.js';
 
 export interface RenderInput {
   readonly bytes: Buffer;
   readonly format: ImageFormat;
+  /** The transform's time limit: every decoder opened for this input is bound by it. */
+  readonly deadline?: Deadline | undefined;
 }
 
 export interface SourceInfo {
@@ -55,6 +59,10 @@ async function readSourceInfo(input: RenderInput): Promise<SourceInfo> {
   // libheif applies HEIF's own rotation while decoding, so HEIC sizes are already upright.
   const { width, height } = input.format === 'heic' ? metadata : metadata.autoOrient;
   if (!(width > 0 && height > 0)) throw errors.imageTooLarge('the image has width or height of size 0');
+  // Uploads are refused past the frame limit; this guards originals stored before it existed.
+  if (frames > limits.maxAnimationFrames) {
+    throw errors.imageTooLarge(`the image has ${frames} frames, more than ${limits.maxAnimationFrames}`);
+  }
   if (width * height * frames > limits.maxPixels) {
     throw errors.imageTooLarge(
       `the image is ${width}×${height}${frames > 1 ? ` × ${frames} frames` : ''}, more than ${limits.maxPixels / 1e6} megapixels`,
@@ -75,26 +83,29 @@ async function readSourceInfo(input: RenderInput): Promise<SourceInfo> {
 
 /** The decoder for a render: all frames when the output is animated, else the first. */
 export async function openImage(input: RenderInput, source: SourceInfo, animated: boolean): Promise<Sharp> {
-  if (input.format === 'heic') {
-    const image = await openHeic(input.bytes);
-    return source.hasAlpha ? image : image.removeAlpha();
-  }
-  // inspectSource has checked the frames' sum; this also bounds what libvips itself will allocate.
-  return sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels });
+  const image =
+    input.format === 'heic'
+      ? await openHeic(input, source)
+      : // inspectSource has checked the frames' sum; this also bounds what libvips itself will allocate.
+        sharp(input.bytes, { animated, limitInputPixels: limits.maxPixels });
+  return withinDeadline(input, image);
 }
+
+/** Lets libvips stop this pipeline at the input's deadline (if it has one). */
+export const withinDeadline = ({ deadline }: RenderInput, image: Sharp): Sharp => (deadline ? deadline.bound(image) : image);
 
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
- * heic-decode WebAssembly build to RGBA, already upright. Its embedded colour profile is not
- * carried over: pixels are taken as sRGB.
+ * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded colour
+ * profile is not carried over: pixels are taken as sRGB.
  */
-async function openHeic(bytes: Buffer): Promise<Sharp> {
+async function openHeic({ bytes, deadline }: RenderInput, source: SourceInfo): Promise<Sharp> {
   try {
-    // Loaded on first use: compiling the WebAssembly decoder costs start-up time most servers never need.
-    const { default: decodeHeic } = await import('heic-decode');
-    const { width, height, data } = await decodeHeic({ buffer: bytes });
-    return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } });
+    const { width, height, data } = await decodeHeic(bytes, { maxPixels: limits.maxPixels, timeoutMs: deadline?.remainingMs });
+    const image = sharp(data, { raw: { width, height, channels: 4 } });
+    return source.hasAlpha ? image : image.removeAlpha();
   } catch (cause) {
+    if (deadline?.passed) throw withCause(errors.transformTimeout(deadline.limitMs), cause);
     throw withCause(errors.decodeFailed(), cause);
   }
 }

@@ -72,3 +72,21 @@ export async function sparseAnimatedWebp(width: number, height: number, frames: 
   riff.writeUInt32LE(body.length, 4);
   return Buffer.concat([riff, body]);
 }
+
+/**
+ * A GIF of `frames` 1×1 frames alternating black and white, written byte by byte (23 bytes a frame:
+ * graphic control extension, image descriptor, 3-bit LZW of clear, pixel, end): 100,000 frames in
+ * 2.3 MB, built instantly. The frame-count bomb of hostile uploads.
+ */
+export function tinyFramesGif(frames: number): Buffer {
+  const header = Buffer.from([...Buffer.from('GIF89a'), 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+  const loop = Buffer.from([0x21, 0xff, 0x0b, ...Buffer.from('NETSCAPE2.0'), 3, 1, 0, 0, 0]);
+  // LZW codes (3 bits each, LSB first): clear (4), the pixel's palette index, end (5).
+  const frame = (index: 0 | 1) => {
+    const codes = 4 | (index << 3) | (5 << 6);
+    return Buffer.from([0x21, 0xf9, 4, 4, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, codes & 255, codes >> 8, 0]);
+  };
+  const black = frame(0);
+  const white = frame(1);
+  return Buffer.concat([header, loop, ...Array.from({ length: frames }, (_, i) => (i % 2 ? white : black)), Buffer.from([0x3b])]);
+}

@@ -1,0 +1,37 @@
+/**
+ * The time limit of one transform (PICTOR_TRANSFORM_TIMEOUT_MS). It is checked between the steps of
+ * a render and handed to libvips, which stops a running pipeline on its own once the limit passes
+ * (sharp counts in whole seconds, so libvips may overrun a sub-second limit by up to a second).
+ */
+import type { Sharp } from 'sharp';
+import { errors } from '../errors.js';
+
+export class Deadline {
+  private readonly endsAt: number;
+
+  constructor(
+    readonly limitMs: number,
+    startedAt = performance.now(),
+  ) {
+    this.endsAt = startedAt + limitMs;
+  }
+
+  get remainingMs(): number {
+    return this.endsAt - performance.now();
+  }
+
+  get passed(): boolean {
+    return this.remainingMs <= 0;
+  }
+
+  /** Throws the delivery error (9522) once the limit has passed. */
+  check(): void {
+    if (this.passed) throw errors.transformTimeout(this.limitMs);
+  }
+
+  /** Checks, then lets libvips stop this pipeline itself when the time left runs out. */
+  bound(image: Sharp): Sharp {
+    this.check();
+    return image.timeout({ seconds: Math.max(1, Math.ceil(this.remainingMs / 1000)) });
+  }
+}
