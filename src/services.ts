@@ -39,6 +39,7 @@ import { type Clock, systemClock } from './util/clock.js';
 import { fetchSource } from './images/fetch-source.js';
 import { limits } from './limits.js';
 import { createAddressPolicy } from './net/address-policy.js';
+import { SvgSanitizer } from './render/svg-sanitizer.js';
 import { KyselyBatchTokenRepository } from './storage/batch-token-repository.js';
 import { KyselyWebhookRepository } from './storage/webhook-repository.js';
 import { ClientSlots } from './util/client-slots.js';
@@ -112,6 +113,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     (err) => console.error('webhook dispatcher:', err),
   );
+  const svgSanitizer = new SvgSanitizer();
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
   const images = new ImageService({
     images: imageRepository,
@@ -132,6 +134,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     imageQuota: config.imageQuota,
     events,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+    svgSanitizer,
     onStrayBlob: (blobKey, err) => console.error(`pictor: could not delete blob ${blobKey} of a deleted image (the stray-blob sweep will): ${(err as Error).message}`),
   });
   const directUploads = new DirectUploadService({
@@ -169,6 +172,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     clock,
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
+    svgSanitizer,
   });
   const processMetrics = () => metrics.registry.render();
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(processMetrics) : undefined;
@@ -207,6 +211,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await purge.close();
       await blobs.close();
       await database.close();
+      await svgSanitizer.close();
     },
   };
 }

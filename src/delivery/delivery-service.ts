@@ -14,6 +14,7 @@ import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../ren
 import { accepts } from '../render/formats.js';
 import { autoWidth } from '../render/plan-geometry.js';
 import { renderImage } from '../render/render.js';
+import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
@@ -51,6 +52,8 @@ export interface DeliveryServiceDeps {
   metrics: PictorMetrics;
   /** Recently used originals, keyed by blob key (a blob never changes under its key). */
   originals: MemoryLru<Buffer> | undefined;
+  /** Sanitizes SVGs (shared with upload inspection; owned by the composition root). */
+  svgSanitizer: SvgSanitizer;
 }
 
 /** What a request resolved to before any pixels are touched. */
@@ -147,7 +150,8 @@ export class DeliveryService {
   /** Everything the output depends on, so one key never stands for two different renditions. */
   private cacheKey({ account, image, spec, variantKey }: Resolved, request: DeliveryRequest): { prefix: string; key: string } {
     const prefix = imageKeyPrefix(account.id, image.id);
-    // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition.
+    // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition,
+    // so the stored original is sanitized once per version (then served from memory or disk).
     if (image.format === 'svg') return { prefix, key: `${prefix}${image.sortKey}.${image.version}|svg` };
     const parts = [`${image.sortKey}.${image.version}`, variantKey];
     if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
@@ -173,7 +177,11 @@ export class DeliveryService {
         // Read the original only once a slot is ours: waiting requests hold no image bytes.
         const bytes = await this.original(image);
         const started = process.hrtime.bigint();
-        const result = await renderImage({ bytes, format: image.format! }, spec, { accept: request.accept, clientHints: request.clientHints });
+        const result = await renderImage({ bytes, format: image.format! }, spec, {
+          accept: request.accept,
+          clientHints: request.clientHints,
+          svgSanitizer: this.deps.svgSanitizer,
+        });
         metrics.transformSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
         metrics.transforms.inc({ format: result.format });
         return {

@@ -106,7 +106,7 @@ export class DirectUploadService {
     if (!file) throw errors.badRequest('The upload needs the image in the multipart field "file"');
     const inspected = await imageService.inspect(file.bytes, file.contentType);
     const { blobKey, ...uploaded } = uploadedImage(accountId, inspected, file.filename, clock.now());
-    await blobs.put(blobKey, inspected.body, inspected.contentType);
+    await blobs.put(blobKey, file.bytes, inspected.contentType);
     const completed = await images.completeDraft(tokenHash, { ...uploaded, blobKey });
     if (!completed) await blobs.delete(blobKey);
     return completed;

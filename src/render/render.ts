@@ -19,13 +19,15 @@ import { planGeometry, type GeometryPlan } from './plan-geometry.js';
 import { requestedQuality } from './quality.js';
 import { inspectSource, openImage, withCause, type RenderInput, type SourceInfo } from './source.js';
 import { SvgRefusal } from './svg-sanitize.js';
-import { sanitizeSvgOffThread, svgSize } from './svg-sanitizer.js';
+import { svgSize, type SvgSanitizer } from './svg-sanitizer.js';
 
 export interface RenderContext {
   /** The request's Accept header (format=auto). */
   readonly accept?: string | undefined;
   /** Parsed client-hint headers (width=auto, slow-connection-quality). */
   readonly clientHints?: ClientHints | undefined;
+  /** Sanitizes SVG sources; required when the source may be an SVG. */
+  readonly svgSanitizer?: SvgSanitizer | undefined;
 }
 
 export interface RenderResult {
@@ -41,7 +43,7 @@ export interface RenderResult {
 }
 
 export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: RenderContext = {}): Promise<RenderResult> {
-  if (input.format === 'svg') return serveSvg(input);
+  if (input.format === 'svg') return serveSvg(input, ctx.svgSanitizer);
   const source = await inspectSource(input);
   const moving = source.frames > 1 && spec.anim !== false;
   // Cloudflare delivers animations above 50 MP (all frames) untransformed.
@@ -59,7 +61,7 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     });
     const format = output.format;
     if (format === 'json') return describe(source, plan);
-    if (format === 'svg') return serveSvg(input);
+    if (format === 'svg') return serveSvg(input, ctx.svgSanitizer);
     const animated = moving && outputFormats[format].animation;
     const job: RenderJob = { source, spec, plan, output, animated, quality: requestedQuality(spec, ctx.clientHints) };
     let image = await openImage(input, source, animated);
@@ -113,11 +115,12 @@ function untransformed(input: RenderInput, source: SourceInfo): RenderResult {
 
 /**
  * SVGs are sanitized and never resized; every option is ignored (as Cloudflare does), so delivery
- * keys all of an SVG's renditions as one. Uploads store the sanitized document; sanitizing again
- * here (off the main thread, once per cached rendition) covers SVGs stored by older versions.
+ * keys all of an SVG's renditions as one and sanitizes (off the main thread) once per image
+ * version. The stored original is never served as is.
  */
-async function serveSvg(input: RenderInput): Promise<RenderResult> {
-  const sanitized = await sanitizeSvgOffThread(input.bytes).catch((error: unknown) => {
+async function serveSvg(input: RenderInput, sanitizer: SvgSanitizer | undefined): Promise<RenderResult> {
+  if (!sanitizer) throw new Error('renderImage() needs ctx.svgSanitizer to serve an SVG');
+  const sanitized = await sanitizer.sanitize(input.bytes).catch((error: unknown) => {
     if (error instanceof SvgRefusal) throw withCause(errors.unsupportedSource(`the SVG could not be sanitized (${error.message})`), error);
     throw error;
   });
