@@ -43,6 +43,7 @@ import { type Clock, systemClock } from './util/clock.js';
 import { fetchSource } from './images/fetch-source.js';
 import { limits } from './limits.js';
 import { createAddressPolicy } from './net/address-policy.js';
+import { SvgSanitizer } from './render/svg-sanitizer.js';
 import { KyselyBatchTokenRepository } from './storage/batch-token-repository.js';
 import { KyselyWebhookRepository } from './storage/webhook-repository.js';
 import { ClientSlots } from './util/client-slots.js';
@@ -124,6 +125,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     (err) => log.error({ err }, 'webhook dispatcher failed'),
   );
+  const svgSanitizer = new SvgSanitizer();
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
   const changes = new KyselyImageChanges({ database, bus, clock, poke: () => webhookDispatcher.poke(), wrap: overrides.wrapChangeRepositories });
   const images = new ImageService({
@@ -144,6 +146,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
     inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+    svgSanitizer,
     onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
   const directUploads = new DirectUploadService({
@@ -188,6 +191,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
     vision,
+    svgSanitizer,
   });
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
@@ -227,6 +231,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await purge.close();
       await blobs.close();
       await database.close();
+      await svgSanitizer.close();
     },
   };
 }

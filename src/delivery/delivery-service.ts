@@ -16,6 +16,7 @@ import { accepts } from '../render/formats.js';
 import { autoWidth } from '../render/plan-geometry.js';
 import { Deadline } from '../render/deadline.js';
 import { renderImage } from '../render/render.js';
+import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
@@ -59,6 +60,8 @@ export interface DeliveryServiceDeps {
   originals: MemoryLru<Buffer> | undefined;
   /** Face detection and segmentation; absent: their fallbacks. */
   vision?: Vision | undefined;
+  /** Sanitizes SVGs (shared with upload inspection; owned by the composition root). */
+  svgSanitizer: SvgSanitizer;
 }
 
 /** What a request resolved to before any pixels are touched. */
@@ -155,7 +158,8 @@ export class DeliveryService {
   /** Everything the output depends on, so one key never stands for two different renditions. */
   private cacheKey({ account, image, spec, variantKey }: Resolved, request: DeliveryRequest): { prefix: string; key: string } {
     const prefix = imageKeyPrefix(account.id, image.id);
-    // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition.
+    // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition,
+    // so the stored original is sanitized once per version (then served from memory or disk).
     if (image.format === 'svg') return { prefix, key: `${prefix}${image.sortKey}.${image.version}|svg` };
     const parts = [`${image.sortKey}.${image.version}`, variantKey];
     if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
@@ -190,6 +194,7 @@ export class DeliveryService {
           accept: request.accept,
           clientHints: request.clientHints,
           vision: this.deps.vision,
+          svgSanitizer: this.deps.svgSanitizer,
         });
         metrics.transformSeconds.labels(result.format).observe((performance.now() - rendering) / 1000);
         metrics.transforms.labels(result.format).inc();

@@ -105,7 +105,7 @@ export class DirectUploadService {
     const inspected = await imageService.inspect(file.bytes, file.contentType);
     const { blobKey, ...uploaded } = uploadedImage(account.id, inspected, file.filename, clock.now());
     const viewOf = await imageService.viewer(account);
-    await blobs.put(blobKey, inspected.body, inspected.contentType);
+    await blobs.put(blobKey, file.bytes, inspected.contentType);
     const completed = await this.deps.changes.commit(async (change) => {
       const record = await change.images.completeDraft(tokenHash, { ...uploaded, blobKey });
       if (!record) return undefined;

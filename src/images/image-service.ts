@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Account, VariantRepository } from '../accounts/model.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
+import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import type { Clock } from '../util/clock.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
@@ -58,6 +59,8 @@ export interface ImageServiceDeps {
   imageQuota: number;
   /** Bounds concurrent full decodes of uploads (each may hold up to 100 MP). */
   inspectQueue: BoundedQueue;
+  /** Judges SVG uploads (shared with delivery; owned by the composition root). */
+  svgSanitizer: SvgSanitizer;
   /** A deleted image's blob could not be deleted (it stays for the sweeper); for the log. */
   onStrayBlob: (blobKey: string, err: unknown) => void;
 }
@@ -80,7 +83,7 @@ export class ImageService {
     const record: ImageRecord = { ...newDraft(account.id, fields, now), ...uploaded, blobKey, draft: false };
 
     const viewOf = await this.viewer(account);
-    await blobs.put(blobKey, inspected.body, inspected.contentType);
+    await blobs.put(blobKey, source.bytes, inspected.contentType);
     try {
       return await this.deps.changes.commit(async (change) => {
         await change.images.insert(record);
@@ -186,7 +189,7 @@ export class ImageService {
   /** Proves the bytes are an acceptable image, on the bounded decode queue. */
   async inspect(bytes: Buffer, contentType: string | undefined): Promise<InspectedImage> {
     try {
-      return await this.deps.inspectQueue.run(() => inspectImage(bytes, contentType));
+      return await this.deps.inspectQueue.run(() => inspectImage(bytes, contentType, this.deps.svgSanitizer));
     } catch (err) {
       if (err instanceof QueueFullError) throw errors.busy(2);
       throw err;

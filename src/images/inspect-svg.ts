@@ -1,16 +1,18 @@
 /**
- * Upload inspection of an SVG: sanitized once, here, off the main thread and within the
- * complexity limits (limits.render.svg); the sanitized document is what gets stored.
+ * Upload inspection of an SVG: sanitized off the main thread and within the complexity limits
+ * (limits.render.svg), so what cannot be sanitized is refused now rather than at every delivery.
+ * The upload itself is what gets stored (GET …/blob and exports give back the very bytes, as
+ * Cloudflare does); delivery serves the sanitized document, made once per image version.
  */
 import { errors } from '../errors.js';
 import { SvgRefusal } from '../render/svg-sanitize.js';
-import { sanitizeSvgOffThread, svgSize } from '../render/svg-sanitizer.js';
+import { svgSize, type SvgSanitizer } from '../render/svg-sanitizer.js';
 import type { InspectedImage } from './inspect.js';
 
-export async function inspectSvg(bytes: Buffer): Promise<InspectedImage> {
+export async function inspectSvg(bytes: Buffer, sanitizer: SvgSanitizer): Promise<InspectedImage> {
   let sanitized;
   try {
-    sanitized = await sanitizeSvgOffThread(bytes);
+    sanitized = await sanitizer.sanitize(bytes);
   } catch (error) {
     if (!(error instanceof SvgRefusal)) throw error;
     const problem = error.tooComplex ? 'The SVG is too complex' : 'The SVG could not be read';
@@ -18,6 +20,5 @@ export async function inspectSvg(bytes: Buffer): Promise<InspectedImage> {
   }
   const { width, height } = await svgSize(sanitized);
   if (width < 1 || height < 1) throw errors.badRequest('The SVG could not be read: it has no width and height or viewBox');
-  const body = sanitized.body;
-  return { format: 'svg', contentType: 'image/svg+xml', width, height, frames: 1, bytes: body.length, body };
+  return { format: 'svg', contentType: 'image/svg+xml', width, height, frames: 1, bytes: bytes.length };
 }

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import { decodeHeic } from '../render/heic-decoder.js';
+import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { inspectSvg } from './inspect-svg.js';
 import type { ImageFormat } from './model.js';
 import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
@@ -20,19 +21,17 @@ export interface InspectedImage {
   height: number;
   frames: number;
   bytes: number;
-  /** What to store: the upload itself, or for an SVG its sanitized rewrite. */
-  body: Buffer;
 }
 
 const supportedList = 'JPEG, PNG, GIF, WebP, SVG, AVIF or HEIC';
 
-export async function inspectImage(bytes: Buffer, declaredType?: string): Promise<InspectedImage> {
+export async function inspectImage(bytes: Buffer, declaredType: string | undefined, svgSanitizer: SvgSanitizer): Promise<InspectedImage> {
   const format = sniffFormat(bytes);
   if (!format) throw errors.unsupportedImage(`The uploaded file is not a supported image: expected ${supportedList}`);
   if (!declaredTypeMatches(declaredType, format)) {
     throw errors.unsupportedImage(`The upload declares content-type ${declaredType} but the file is ${mimeOf[format]}`);
   }
-  if (format === 'svg') return inspectSvg(bytes);
+  if (format === 'svg') return inspectSvg(bytes, svgSanitizer);
 
   const meta = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata().catch(() => {
     throw corrupt(format);
@@ -44,7 +43,7 @@ export async function inspectImage(bytes: Buffer, declaredType?: string): Promis
 
   checkDimensions(width, height, frames);
   await (format === 'heic' && meta.compression === 'hevc' ? decodeHevc(bytes) : decodeWithSharp(bytes, format));
-  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length, body: bytes };
+  return { format, contentType: mimeOf[format], width, height, frames, bytes: bytes.length };
 }
 
 function checkDimensions(width: number, height: number, frames: number): void {

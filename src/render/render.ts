@@ -21,7 +21,7 @@ import { checkOutputPixels, planGeometry, type GeometryPlan } from './plan-geome
 import { requestedQuality } from './quality.js';
 import { inspectSource, openImage, withCause, withinDeadline, type RenderInput, type SourceInfo } from './source.js';
 import { SvgRefusal } from './svg-sanitize.js';
-import { sanitizeSvgOffThread, svgSize } from './svg-sanitizer.js';
+import { svgSize, type SvgSanitizer } from './svg-sanitizer.js';
 
 export interface RenderContext {
   /** The request's Accept header (format=auto). */
@@ -30,6 +30,8 @@ export interface RenderContext {
   readonly clientHints?: ClientHints | undefined;
   /** Face detection (gravity=face) and segmentation (segment=foreground); without it, their fallbacks. */
   readonly vision?: Vision | undefined;
+  /** Sanitizes SVG sources; required when the source may be an SVG. */
+  readonly svgSanitizer?: SvgSanitizer | undefined;
 }
 
 export interface RenderResult {
@@ -45,7 +47,7 @@ export interface RenderResult {
 }
 
 export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: RenderContext = {}): Promise<RenderResult> {
-  if (input.format === 'svg') return serveSvg(input);
+  if (input.format === 'svg') return serveSvg(input, ctx.svgSanitizer);
   const source = await inspectSource(input);
   const segment = spec.segment ? ctx.vision?.segmentForeground : undefined;
   if (spec.segment && !segment) throw errors.unsupportedOption(ctx.vision?.segmentationUnavailable ?? 'segment=foreground is not available');
@@ -68,7 +70,7 @@ export async function renderImage(input: RenderInput, spec: TransformSpec, ctx: 
     });
     const format = output.format;
     if (format === 'json') return describe(source, plan);
-    if (format === 'svg') return serveSvg(input);
+    if (format === 'svg') return serveSvg(input, ctx.svgSanitizer);
     const animated = moving && outputFormats[format].animation;
     // Every frame of an animated output is encoded: their sum is what the pixel limit bounds.
     if (animated) checkOutputPixels(plan.output, source.frames);
@@ -135,11 +137,12 @@ function untransformed(input: RenderInput, source: SourceInfo): RenderResult {
 
 /**
  * SVGs are sanitized and never resized; every option is ignored (as Cloudflare does), so delivery
- * keys all of an SVG's renditions as one. Uploads store the sanitized document; sanitizing again
- * here (off the main thread, once per cached rendition) covers SVGs stored by older versions.
+ * keys all of an SVG's renditions as one and sanitizes (off the main thread) once per image
+ * version. The stored original is never served as is.
  */
-async function serveSvg(input: RenderInput): Promise<RenderResult> {
-  const sanitized = await sanitizeSvgOffThread(input.bytes).catch((error: unknown) => {
+async function serveSvg(input: RenderInput, sanitizer: SvgSanitizer | undefined): Promise<RenderResult> {
+  if (!sanitizer) throw new Error('renderImage() needs ctx.svgSanitizer to serve an SVG');
+  const sanitized = await sanitizer.sanitize(input.bytes).catch((error: unknown) => {
     if (error instanceof SvgRefusal) throw withCause(errors.unsupportedSource(`the SVG could not be sanitized (${error.message})`), error);
     throw error;
   });

@@ -1,9 +1,10 @@
 /**
- * WorkerPool: runs CPU-heavy pure functions (parsing hostile documents) on worker threads, so the
- * event loop that answers every other request never waits for them. Each task has a deadline: a
- * worker past it is terminated (the only way to stop synchronous code) and replaced. Each worker
- * has a bounded heap, so one input cannot grow the process without limit; a worker that dies
- * (out of memory, crash) fails its task and is replaced.
+ * WorkerPool: runs CPU-heavy pure functions (parsing or decoding hostile input) on worker threads,
+ * so the event loop that answers every other request never waits for them. Each task has a
+ * deadline: a worker past it is terminated (the only way to stop synchronous code) and replaced.
+ * Each worker has a bounded heap, so one input cannot grow the process without limit; a worker that
+ * dies (out of memory, uncaught exception, exit) fails its task with a WorkerTaskError and is
+ * replaced. Workers start on demand, so a pool nobody uses costs nothing.
  *
  * The worker side calls serveTasks(handler) with a function of (input) => output; inputs and
  * outputs are structured-cloned (Buffers arrive as Uint8Array).
@@ -19,7 +20,7 @@ interface Task {
 }
 
 interface Slot {
-  worker: Worker;
+  readonly worker: Worker;
   task: Task | undefined;
   timer: NodeJS.Timeout | undefined;
 }
@@ -28,14 +29,21 @@ export interface WorkerPoolOptions {
   /** The worker script (resolved by workerScript()). */
   readonly script: () => Promise<string>;
   readonly size: number;
+  /** A task's deadline, ms. */
   readonly timeoutMs: number;
+  /** A worker's time to load its script, ms (default 30 s: loading is slow on a busy machine). */
+  readonly startTimeoutMs?: number;
   readonly maxHeapMb: number;
 }
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 
 export class WorkerPool<In, Out> {
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
   private readonly waiting: Task[] = [];
+  /** Workers being started: they count against `size` before they exist. */
+  private starting = 0;
   private script: Promise<string> | undefined;
   private closed = false;
 
@@ -45,62 +53,76 @@ export class WorkerPool<In, Out> {
     if (this.closed) return Promise.reject(new WorkerTaskError('the worker pool is closed'));
     return new Promise<Out>((resolve, reject) => {
       this.waiting.push({ input, resolve: resolve as (value: unknown) => void, reject });
-      void this.dispatch();
+      this.dispatch();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.waiting.splice(0)) task.reject(new WorkerTaskError('the worker pool is closed'));
-    const slots = [...this.idle.splice(0), ...this.busy];
-    await Promise.all(slots.map((slot) => this.retire(slot, new WorkerTaskError('the worker pool is closed'))));
+    const reason = new WorkerTaskError('the worker pool is closed');
+    for (const task of this.waiting.splice(0)) task.reject(reason);
+    await Promise.all([...this.idle, ...this.busy].map((slot) => this.retire(slot, reason)));
   }
 
-  private async dispatch(): Promise<void> {
+  private dispatch(): void {
     while (this.waiting.length > 0 && !this.closed) {
-      let slot = this.idle.pop();
-      if (!slot && this.busy.size < this.options.size) {
-        try {
-          slot = await this.spawn();
-        } catch (error) {
-          this.waiting.shift()?.reject(new WorkerTaskError(`no worker could be started: ${(error as Error).message}`));
-          continue;
-        }
-      }
-      if (!slot) return;
-      const task = this.waiting.shift();
-      if (!task) {
-        this.idle.push(slot);
-        return;
-      }
-      this.start(slot, task);
+      const slot = this.idle.pop();
+      if (slot) this.start(slot, this.waiting.shift()!);
+      else if (this.busy.size + this.starting < this.options.size) void this.spawn();
+      else return;
     }
   }
 
-  private async spawn(): Promise<Slot> {
-    this.script ??= this.options.script();
-    const slot: Slot = { worker: undefined as unknown as Worker, task: undefined, timer: undefined };
-    this.busy.add(slot);
+  /** Starts one worker; once it is ready it takes the next waiting task, if any is left. */
+  private async spawn(): Promise<void> {
+    this.starting++;
+    let worker: Worker;
     try {
-      slot.worker = new Worker(await this.script, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
+      worker = await this.startWorker();
     } catch (error) {
-      this.busy.delete(slot);
-      throw error;
+      this.starting--;
+      // The task that asked for the worker fails, so a script that cannot load is not retried forever.
+      this.waiting.shift()?.reject(new WorkerTaskError(`no worker could be started: ${(error as Error).message}`));
+      return this.dispatch();
     }
-    slot.worker.unref();
-    slot.worker.on('message', (message: { ok: boolean; value?: unknown; error?: string }) => {
-      const task = this.finish(slot);
-      if (!task) return;
-      if (message.ok) task.resolve(message.value);
-      else task.reject(new WorkerTaskError(message.error ?? 'the worker failed'));
-      this.idle.push(slot);
-      this.busy.delete(slot);
-      void this.dispatch();
-    });
-    const lost = (error: Error) => void this.retire(slot, new WorkerTaskError(`the worker stopped: ${error.message}`));
-    slot.worker.on('error', lost);
-    slot.worker.on('exit', (code) => lost(new Error(`exit code ${code}`)));
-    return slot;
+    this.starting--;
+    const slot: Slot = { worker, task: undefined, timer: undefined };
+    worker.unref();
+    worker.on('message', (reply: Reply) => this.answer(slot, reply));
+    worker.on('error', (error) => void this.retire(slot, new WorkerTaskError(`the worker crashed: ${error.message}`)));
+    worker.on('exit', (code) => void this.retire(slot, new WorkerTaskError(`the worker exited with code ${code}`)));
+    if (this.closed) return void this.retire(slot, new WorkerTaskError('the worker pool is closed'));
+    this.idle.push(slot);
+    this.dispatch();
+  }
+
+  /**
+   * A new worker, once its script has loaded (serveTasks() says so): loading is not part of any
+   * task's deadline.
+   */
+  private async startWorker(): Promise<Worker> {
+    this.script ??= this.options.script();
+    const worker = new Worker(await this.script, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
+    // (Listeners are removed one by one: removeAllListeners() would also drop the Worker's own.)
+    let ready!: () => void;
+    let failed!: (error: Error) => void;
+    const exited = (code: number) => failed(new Error(`it exited with code ${code}`));
+    const loading = new Promise<void>((resolve, reject) => ([ready, failed] = [resolve, reject]));
+    const { startTimeoutMs = 30_000 } = this.options;
+    const timer = setTimeout(() => failed(new Error(`it did not load within ${startTimeoutMs} ms`)), startTimeoutMs);
+    worker.once('message', ready).on('error', failed).once('exit', exited);
+    try {
+      await loading;
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      // The error listener stays until the worker is ended: an unheard 'error' would be thrown here.
+      worker.off('message', ready).off('exit', exited);
+    }
+    worker.off('error', failed);
+    return worker;
   }
 
   private start(slot: Slot, task: Task): void {
@@ -110,6 +132,16 @@ export class WorkerPool<In, Out> {
     slot.worker.ref();
     slot.timer = setTimeout(() => void this.retire(slot, new WorkerTaskError(`the task took longer than ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     slot.worker.postMessage(task.input);
+  }
+
+  private answer(slot: Slot, reply: Reply): void {
+    const task = this.finish(slot);
+    if (!task) return;
+    this.busy.delete(slot);
+    this.idle.push(slot);
+    if (reply.ok) task.resolve(reply.value);
+    else task.reject(new WorkerTaskError(reply.error));
+    this.dispatch();
   }
 
   private finish(slot: Slot): Task | undefined {
@@ -123,13 +155,13 @@ export class WorkerPool<In, Out> {
 
   /** Ends a worker: its task (if any) fails with `reason`; waiting tasks get a fresh worker. */
   private async retire(slot: Slot, reason: Error): Promise<void> {
-    if (!this.busy.delete(slot) && !this.idle.includes(slot)) return;
     const at = this.idle.indexOf(slot);
     if (at !== -1) this.idle.splice(at, 1);
+    else if (!this.busy.delete(slot)) return;
+    // The worker's listeners stay: they find it retired and do nothing.
     this.finish(slot)?.reject(reason);
-    slot.worker.removeAllListeners();
+    this.dispatch();
     await slot.worker.terminate();
-    void this.dispatch();
   }
 }
 
@@ -138,10 +170,13 @@ export function serveTasks<In, Out>(handler: (input: In) => Out): void {
   if (!parentPort) throw new Error('serveTasks() runs on a worker thread');
   const port = parentPort;
   port.on('message', (input: In) => {
+    let reply: Reply;
     try {
-      port.postMessage({ ok: true, value: handler(input) });
+      reply = { ok: true, value: handler(input) };
     } catch (error) {
-      port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+      reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
+    port.postMessage(reply);
   });
+  port.postMessage('ready');
 }

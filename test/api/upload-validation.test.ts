@@ -61,6 +61,9 @@ describe('formats', () => {
     ['animated GIF', () => images.animatedGif(), 'image/gif'],
     ['WebP', () => images.webp(), 'image/webp'],
     ['AVIF', () => images.avif(), 'image/avif'],
+    // The original is stored and given back byte for byte (as Cloudflare does); delivery serves the
+    // sanitized document (test/delivery/svg-large.test.ts).
+    ['SVG', async () => images.svg('<script>alert(1)</script>'), 'image/svg+xml'],
     ['HEIC', async () => images.heic(), 'image/heic'],
   ])('accepts %s and serves the original back with its type', async (_name, make, type) => {
     const bytes = await make();
@@ -68,15 +71,6 @@ describe('formats', () => {
     const blob = await pictor.api(`/images/v1/${image.id}/blob`);
     expect(blob.headers.get('content-type')).toBe(type);
     expect(Buffer.from(await blob.arrayBuffer()).equals(bytes)).toBe(true);
-  });
-
-  it('accepts SVG and serves back the sanitized document it stored', async () => {
-    const image = await expectAccepted([file(images.svg('<script>alert(1)</script>'), 'application/octet-stream', 'x')]);
-    const blob = await pictor.api(`/images/v1/${image.id}/blob`);
-    expect(blob.headers.get('content-type')).toBe('image/svg+xml');
-    const stored = await blob.text();
-    expect(stored).toContain('<rect width="120" height="80" fill="#36c"/>');
-    expect(stored).not.toMatch(/script|alert/);
   });
 
   it('records animation frames', async () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagesError } from '../../src/errors.js';
 import type { ImageFormat } from '../../src/images/model.js';
 import { renderImage, type RenderContext } from '../../src/render/render.js';
+import { SvgSanitizer } from '../../src/render/svg-sanitizer.js';
 import { parseOptionString } from '../../src/variants/option-parser.js';
 import {
   animatedGif,
@@ -338,7 +339,9 @@ describe('other sources', () => {
 
   it('serves SVG sanitised and unresized, ignoring options', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" onload="alert(1)"><script>alert(2)</script><rect width="40" height="20" fill="red"/></svg>');
-    const result = await render(svg, 'svg', 'w=10,f=webp', { accept: chrome });
+    const svgSanitizer = new SvgSanitizer();
+    afterAll(() => svgSanitizer.close());
+    const result = await render(svg, 'svg', 'w=10,f=webp', { accept: chrome, svgSanitizer });
     expect(result.contentType).toBe('image/svg+xml');
     expect([result.width, result.height, result.varyAccept]).toEqual([40, 20, false]);
     expect(result.body.toString()).not.toMatch(/alert|script|onload/);

@@ -105,3 +105,44 @@ describe('forbidden constructs in any spelling never survive', () => {
     );
   });
 });
+
+/** Drawing content a sanitizer must keep: shapes, styles, gradients, text with markup characters. */
+const benign = fc.constantFrom(
+  '<g transform="translate(1 2)"><circle cx="3" cy="3" r="2" fill="#f00"/></g>',
+  '<defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs><rect fill="url(#g)" width="4" height="4"/>',
+  '<style>rect { fill: blue; stroke: url(#g) } /* note */</style>',
+  '<text x="1" y="9" style="font-family: &quot;A &amp; B&quot;">a &lt; b &amp;&amp; c &gt; d</text>',
+  '<path d="M0 0L10 10Z" stroke="black"/>',
+  '<rect width="1"><animate attributeName="opacity" values="0;1" dur="1s"/></rect>',
+  '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>',
+  '<svg:rect xmlns:svg="http://www.w3.org/2000/svg" width="2" height="2"/>',
+  '<!-- a comment --><![CDATA[ text <in> cdata ]]>',
+);
+
+describe('sanitizing is idempotent', () => {
+  it('sanitizing a sanitized document changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            benign,
+            fc.record({ construct: fc.constantFrom(...constructs), a: spelled(inAttribute), t: spelled(inText) }).map(({ construct: [, make], a, t }) => make(a, t)),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (parts) => {
+          let once: Buffer;
+          try {
+            once = sanitizeSvg(Buffer.from(document(parts.join('')))).body;
+          } catch (error) {
+            expect(error).toBeInstanceOf(SvgRefusal);
+            return;
+          }
+          const twice = sanitizeSvg(once).body;
+          expect(twice.toString('utf8'), once.toString('utf8')).toBe(once.toString('utf8'));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
