@@ -54,11 +54,11 @@ export async function importCloudflareCommand(config: Config, auth: Record<strin
   const concurrency = concurrencyOption(options.concurrency);
 
   const bar = new ProgressBar(process.stderr, 'images', { linesEvery: 500 });
-  let lastWait = 0;
+  let lastWait = { why: '', atMs: 0 };
   const source = new ImagesApiClient(apiBase, fromAccount, auth, new RequestWindow(rate.limit, rate.windowMs), undefined, (why) => {
-    // One note per few seconds: a burst of 429s across lanes says the same thing.
-    if (Date.now() - lastWait > 5000) bar.note(why);
-    lastWait = Date.now();
+    // Lanes failing together say the same thing: once is enough.
+    if (why !== lastWait.why || Date.now() - lastWait.atMs > 5000) bar.note(why);
+    lastWait = { why, atMs: Date.now() };
   });
   const report = new ImportReport();
 
