@@ -16,7 +16,7 @@ export const SOURCE_IMAGES = 200;
 
 export const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-export async function seedSource(source: TestPictor): Promise<void> {
+export async function seedSource(source: TestPictor, count = SOURCE_IMAGES): Promise<void> {
   const account = { account_id: source.accountId };
   const { client } = source;
   await client.images.v1.variants.create({ ...account, id: 'thumb', options: { fit: 'cover', width: 32, height: 32, metadata: 'none' } });
@@ -25,7 +25,7 @@ export async function seedSource(source: TestPictor): Promise<void> {
   expect((await source.api('/images/v1/config', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flexible_variants: true }) })).status).toBe(200);
   const files = await Promise.all([images.jpeg(40, 30), images.png(24, 24), images.webp(50, 20), images.animatedGif(20, 16, 3), Promise.resolve(images.svg())]);
   const names = ['photo.jpg', 'icon.png', 'banner.webp', 'spinner.gif', 'logo.svg'];
-  for (let i = 0; i < SOURCE_IMAGES; i += 10) {
+  for (let i = 0; i < count; i += 10) {
     await Promise.all(
       Array.from({ length: 10 }, async (_, j) => {
         const n = i + j;

@@ -42,7 +42,7 @@ export async function adoptAccount(deps: Deps, source: SourceAccount, options: {
     const now = Date.now();
     const account: Account = { id: source.id, hash: wanted, name: source.name ?? 'Imported account', createdMs: now, flexibleVariants: false, browserTtl: limits.browserTtlSeconds.default, deliveryVersion: 0 };
     if (!options.dryRun) await deps.accounts.createAccount({ account, variants: [publicVariant(account.id, now)], keys: [defaultSigningKey(account.id, now)] });
-    if (source.hash === undefined) report.notes.push(`the source showed no account hash (no images); the new account has the hash ${wanted}`);
+    if (source.hash === undefined) report.notes.push(`created account ${account.id}; its hash (in delivery URLs) is ${wanted}`);
     return account;
   }
   if (existing.hash === wanted || options.keepHash) {

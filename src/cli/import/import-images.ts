@@ -36,8 +36,8 @@ export async function importImages(entries: AsyncIterable<SourceEntry>, writer: 
           report.bytes += bytes = outcome.bytes;
         } else report[outcome.kind]++;
       } catch (err) {
-        if (err instanceof RefusedImageError && options.refusedIs === 'skipped') report.skipped.add(entry.image.id, `not an image Pictor accepts: ${err.message}`);
-        else report.failed.add(entry.image.id, err);
+        if (err instanceof RefusedImageError && options.refusedIs === 'skipped') report.skipped.add(entry.image.label ?? entry.image.id, `not an image Pictor accepts: ${err.message}`);
+        else report.failed.add(entry.image.label ?? entry.image.id, err);
       }
       options.onImage(bytes);
     }

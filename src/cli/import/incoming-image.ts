@@ -3,6 +3,8 @@ import type { JsonObject } from '../../images/model.js';
 
 export interface IncomingImage {
   id: string;
+  /** What the report calls it, when not its id (an object's key). */
+  label?: string;
   filename: string;
   creator: string | null;
   meta: JsonObject;

@@ -106,6 +106,7 @@ async function* entries(client: S3Client, settings: S3BlobStoreSettings, ids: Id
       kind: 'image',
       image: {
         id,
+        label: key,
         filename: path.posix.basename(key),
         creator: null,
         meta: {},
