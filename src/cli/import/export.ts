@@ -12,7 +12,7 @@
  *   no archive that looks complete. Run it again on the same directory: originals already there
  *   (named by their checksum) are not written twice.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -153,7 +153,8 @@ async function keepOriginal(dir: string, bytes: Buffer): Promise<string> {
 
 /** Temp file, fsync, rename: a crash leaves the whole file or none. */
 async function writeDurably(file: string, data: Buffer | string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Two images may share their bytes, so two lanes may write the same original at once.
+  const tmp = `${file}.${randomUUID()}.tmp`;
   const handle = await fsp.open(tmp, 'w');
   try {
     await handle.writeFile(data);
