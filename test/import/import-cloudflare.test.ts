@@ -139,6 +139,33 @@ describe('import cloudflare into the embedded stores', () => {
   }, 240_000);
 });
 
+describe('import cloudflare into an account that already exists', () => {
+  it('takes the source hash over an empty account and refuses one holding images under another hash', async () => {
+    const env = { ...(await emptyInstallation('embedded')), ...credentials };
+    const created = await runCli(env, ['accounts', 'create', '--id', TEST_ACCOUNT_ID]);
+    const ownHash = /Account hash: (\S+)/.exec(created.stdout)![1]!;
+    expect(ownHash).not.toBe(source.accountHash);
+    const adopting = await runCli(env, importArgs(['--dry-run']));
+    expect(adopting.code, adopting.stderr).toBe(0);
+    expect(adopting.stdout).toContain(`account ${TEST_ACCOUNT_ID} held no images: its hash ${ownHash} became the source's ${source.accountHash}`);
+    expect(adopting.stdout).toMatch(new RegExp(`^Would copy ${SOURCE_IMAGES} images`));
+
+    const server = await spawnPictor({ ...env, PICTOR_ACCOUNT_ID: TEST_ACCOUNT_ID, PICTOR_API_TOKEN: TEST_TOKEN });
+    try {
+      const form = new FormData();
+      form.set('file', new Blob([fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'red-64x48.heic'))]), 'local.heic');
+      const res = await fetch(`${server.origin}/client/v4/accounts/${TEST_ACCOUNT_ID}/images/v1`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` }, body: form });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    const refused = await runCli(env, importArgs());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`account ${TEST_ACCOUNT_ID} already exists here with the hash ${ownHash} and 1 images, and the source's hash is ${source.accountHash}`);
+    expect((await leftovers(env)).rows).toBe(1);
+  }, 120_000);
+});
+
 describe.skipIf(postgresSkipReason ?? s3SkipReason)('import cloudflare into PostgreSQL + S3', () => {
   it('copies every field, original, variant, key and setting; delivery answers the same', async () => {
     const env = { ...(await emptyInstallation('scaled')), ...credentials };
