@@ -73,12 +73,7 @@ export class ImageWriter {
       draft: false,
       draftExpiresMs: null,
       blobKey,
-      contentType: inspected.contentType,
-      format: inspected.format,
-      bytes: inspected.bytes,
-      width: inspected.width,
-      height: inspected.height,
-      frames: inspected.frames,
+      ...inspected,
       version: 1,
       uploadTokenHash: null,
     };
