@@ -1,4 +1,4 @@
-/** The command line: `pictor [serve]`, `accounts create`, `tokens create|list|revoke`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
+/** The command line: `pictor [serve]`, `accounts create`, `tokens create|list|revoke`, `users create`, `sign`, `webhooks`, `migrate-storage`, `import`, `export`, `config`. */
 import { parseArgs } from 'node:util';
 import { failureMessage } from './cli/failure-message.js';
 import { UsageError } from './cli/usage-error.js';
@@ -19,6 +19,14 @@ const usage = `Usage:
   pictor webhooks show|delete --account <id>
   pictor migrate-storage --to-database <postgres://…> --to-blobs <s3://…>
                                                    copy this installation into other stores (resumable)
+  pictor import cloudflare --from-account <id> [--from-api <base URL>] [--account <id>] [--concurrency <n>]
+                   [--rate-limit <requests>/<seconds>] [--keep-hash] [--dry-run]
+                                                   copy an Images account (CLOUDFLARE_API_TOKEN) into this installation
+  pictor import s3 --from <s3://bucket?prefix=…> --account <id> [--ids key|generated] [--concurrency <n>] [--dry-run]
+                                                   every image object under the prefix becomes an image
+  pictor export --account <id> --to <dir>          an archive of the account (originals + manifest) for backups
+  pictor import dir --from <dir> [--account <id>] [--keep-hash] [--dry-run]
+                                                   restore an archive written by export
   pictor config                                    print every setting, its default and what the environment sets`;
 
 /** Delivery accepts an `exp` of at most 12 digits; a longer one would sign a URL that never works. */
@@ -53,6 +61,15 @@ async function run(argv: string[]): Promise<void> {
       'to-database': { type: 'string' },
       'to-blobs': { type: 'string' },
       'read-only': { type: 'boolean', default: false },
+      from: { type: 'string' },
+      'from-account': { type: 'string' },
+      'from-api': { type: 'string' },
+      to: { type: 'string' },
+      ids: { type: 'string' },
+      concurrency: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'keep-hash': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,6 +101,36 @@ async function run(argv: string[]): Promise<void> {
       return (await admin()).webhookCommand(config, positionals[1] as 'set' | 'show' | 'delete', { account: need('account'), url: values.url, secret: values.secret });
     case 'migrate-storage':
       return (await import('./cli/migrate-storage.js')).migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
+    case 'import cloudflare': {
+      const cloudflare = await import('./cli/import/cloudflare.js');
+      return cloudflare.importCloudflareCommand(config, cloudflare.sourceCredentials(process.env), {
+        fromAccount: values['from-account'],
+        fromApi: values['from-api'],
+        account: values.account,
+        concurrency: values.concurrency,
+        rateLimit: values['rate-limit'],
+        dryRun: values['dry-run'],
+        keepHash: values['keep-hash'],
+      });
+    }
+    case 'import s3':
+      return (await import('./cli/import/s3.js')).importS3Command(config, {
+        from: values.from,
+        account: values.account,
+        ids: values.ids,
+        concurrency: values.concurrency,
+        dryRun: values['dry-run'],
+      });
+    case 'import dir':
+      return (await import('./cli/import/dir.js')).importDirCommand(config, {
+        from: values.from,
+        account: values.account,
+        concurrency: values.concurrency,
+        dryRun: values['dry-run'],
+        keepHash: values['keep-hash'],
+      });
+    case 'export':
+      return (await import('./cli/import/export.js')).exportCommand(config, { account: need('account'), to: values.to });
     case 'users create':
       return (await admin()).createUserCommand(config, { email: need('email'), account: need('account') });
     default:

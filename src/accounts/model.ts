@@ -74,7 +74,8 @@ export interface AccountRepository {
   findAccount(id: string): Promise<Account | undefined>;
   findAccountByHash(hash: string): Promise<Account | undefined>;
   listAccounts(): Promise<Account[]>;
-  updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl' | 'name'>>): Promise<Account | undefined>;
+  /** `hash` changes only on import, to the hash an imported account's URLs already carry. */
+  updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl' | 'name' | 'hash'>>): Promise<Account | undefined>;
   bumpDeliveryVersion(id: string): Promise<void>;
   insertToken(token: ApiTokenRecord): Promise<void>;
   findTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;

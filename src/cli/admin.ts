@@ -26,7 +26,7 @@ export async function withServices<T>(config: Config, fn: (services: Services) =
   }
 }
 
-function refuseMissingDatabase(config: Config): void {
+export function refuseMissingDatabase(config: Config): void {
   const sqliteFile = sqliteFileOf(config.databaseUrl);
   if (sqliteFile === undefined) return;
   const file = path.resolve(sqliteFile);

@@ -323,7 +323,7 @@ function validateCreator(creator: string): string | null {
   return creator === '' ? null : creator;
 }
 
-function cleanFilename(name: string | undefined): string {
+export function cleanFilename(name: string | undefined): string {
   // Keep what the client sent (Cloudflare echoes it), minus path parts and control characters.
   const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return [...(base || 'image')].slice(0, limits.maxFilenameLength).join('');

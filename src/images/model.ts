@@ -60,6 +60,8 @@ export interface ImageRepository {
   find(accountId: string, id: string): Promise<ImageRecord | undefined>;
   /** Applies the patch (bumping `version` when it changes delivery); returns the new record. */
   update(accountId: string, id: string, patch: ImagePatch, bumpVersion: boolean): Promise<ImageRecord | undefined>;
+  /** Overwrites every field of an existing row (imports); false when there is none. */
+  replace(record: ImageRecord): Promise<boolean>;
   /** Deletes the row and returns what it held. */
   remove(accountId: string, id: string): Promise<ImageRecord | undefined>;
   listPage(accountId: string, query: { offset: number; limit: number; creator: string | null | undefined }): Promise<ImageRecord[]>;

@@ -71,11 +71,12 @@ export class KyselyAccountRepository implements AccountRepository {
     return rows.map(toAccount);
   }
 
-  async updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl' | 'name'>>): Promise<Account | undefined> {
+  async updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl' | 'name' | 'hash'>>): Promise<Account | undefined> {
     const set: Partial<AccountsTable> = {};
     if (patch.flexibleVariants !== undefined) set.flexible_variants = patch.flexibleVariants ? 1 : 0;
     if (patch.browserTtl !== undefined) set.browser_ttl = patch.browserTtl;
     if (patch.name !== undefined) set.name = patch.name;
+    if (patch.hash !== undefined) set.hash = patch.hash;
     if (Object.keys(set).length === 0) return this.findAccount(id);
     const row = await this.db.updateTable('accounts').set(set).where('id', '=', id).returningAll().executeTakeFirst();
     return row && toAccount(row);

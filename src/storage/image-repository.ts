@@ -101,6 +101,12 @@ export class KyselyImageRepository implements ImageRepository {
     return row && toRecord(row);
   }
 
+  async replace(record: ImageRecord): Promise<boolean> {
+    const { account_id, id, ...fields } = toRow(record);
+    const result = await this.db.updateTable('images').set(fields).where('account_id', '=', account_id).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async remove(accountId: string, id: string): Promise<ImageRecord | undefined> {
     const row = await this.db.deleteFrom('images').where('account_id', '=', accountId).where('id', '=', id).returningAll().executeTakeFirst();
     return row && toRecord(row);

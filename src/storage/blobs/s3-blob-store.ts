@@ -26,20 +26,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Connects and checks the bucket (creating it if the settings say so), so bad settings fail at start. */
   static async open(settings: S3BlobStoreSettings): Promise<S3BlobStore> {
-    const client = new S3Client({
-      endpoint: settings.endpoint,
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: settings.credentials,
-      // The SDK's default CRC32 checksums turn streamed bodies into aws-chunked uploads with a
-      // trailer, which Ceph RGW and Swift reject; put() sends Content-MD5 instead, which they verify.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      // Fail fast on an unreachable endpoint, and give up a server that goes silent: socketTimeout
-      // is idle time, so a large body on a slow link is fine. (requestTimeout is total time and,
-      // without throwOnRequestTimeout, only logs a warning: a stalled server would hang forever.)
-      requestHandler: { connectionTimeout: 5_000, socketTimeout: settings.timeoutMs },
-    });
+    const client = createS3Client(settings);
     const store = new S3BlobStore(client, settings.bucket, settings.prefix);
     try {
       await store.ensureBucket(settings.createBucket);
@@ -146,4 +133,22 @@ function explainS3Error(err: unknown): string {
   const status = httpStatus(err);
   if (status === undefined) return err.message;
   return `HTTP ${status} ${err.name}${err.message && err.message !== 'UnknownError' ? `: ${err.message}` : ''}`;
+}
+
+/** A client for the bucket the settings name, configured as the blob store uses it (also read by `pictor import s3`). */
+export function createS3Client(settings: S3BlobStoreSettings): S3Client {
+  return new S3Client({
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: settings.credentials,
+    // The SDK's default CRC32 checksums turn streamed bodies into aws-chunked uploads with a
+    // trailer, which Ceph RGW and Swift reject; put() sends Content-MD5 instead, which they verify.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // Fail fast on an unreachable endpoint, and give up a server that goes silent: socketTimeout
+    // is idle time, so a large body on a slow link is fine. (requestTimeout is total time and,
+    // without throwOnRequestTimeout, only logs a warning: a stalled server would hang forever.)
+    requestHandler: { connectionTimeout: 5_000, socketTimeout: settings.timeoutMs },
+  });
 }
