@@ -16,6 +16,8 @@ import { errors } from './errors.js';
 import { limits } from './limits.js';
 import { redactCapabilities } from './log-redaction.js';
 import type { Services } from './services.js';
+import { purgeCache } from './http/purge/purge-cache.js';
+import { registerTransformRoute } from './http/transform/transform-route.js';
 
 export interface AppOptions {
   /** pino logger options, or false for none (tests). */
@@ -110,6 +112,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     return reply.type('text/plain; version=0.0.4').send(await services.metricsText(scope));
   });
   registerApiRoutes(app, services);
+  purgeCache(app, services);
+  registerTransformRoute(app, services.transformations.service);
   registerDeliveryRoutes(app, services);
   return app;
 }

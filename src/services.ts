@@ -48,6 +48,8 @@ import { RateLimiter } from './util/rate-limiter.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
 import { WebhookService } from './webhooks/webhook-service.js';
+import type { LookupFunction } from 'node:net';
+import { createTransformations, type Transformations } from './origins/transformations.js';
 
 export interface Services {
   config: Config;
@@ -64,6 +66,8 @@ export interface Services {
   keys: SigningKeyService;
   deliveryConfig: DeliveryConfigService;
   delivery: DeliveryService;
+  /** /cdn-cgi/image/ and the zone purge API (src/origins/). */
+  transformations: Transformations;
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
@@ -87,6 +91,8 @@ export interface ServiceOverrides {
   fetchSource?: SourceFetcher;
   /** Where the disk rendition cache lives (default `<data dir>/cache`; each worker process has its own). */
   cacheDir?: string;
+  /** DNS for remote-source fetches (tests point public names at loopback). */
+  originLookup?: LookupFunction;
   /** Wraps the repositories an image change writes through in its transaction (tests fail one half-way). */
   wrapChangeRepositories?: (repositories: ChangeRepositories) => ChangeRepositories;
 }
@@ -154,11 +160,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
   const metrics = createMetrics(() => transformQueue.queued, () => transformQueue.active, () => purge.connected());
+  // One per process: its IPC listener answers both renditions' and remote sources' flights.
+  const flights = cluster.isWorker ? new ClusterFlights() : localFlights;
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
     config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
     metrics.cache,
-    cluster.isWorker ? new ClusterFlights() : localFlights,
+    flights,
   );
   purge.subscribe((event) => {
     metrics.purges.inc({ kind: event.kind });
@@ -175,6 +183,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics,
     originals: config.originalsCacheBytes > 0 ? new MemoryLru<Buffer>(config.originalsCacheBytes, (b) => b.length) : undefined,
   });
+  const transformations = createTransformations({ config, accounts, bus: purge, flights, renditionCache, transformQueue, metrics, clock, lookup: overrides.originLookup });
   const processMetrics = () => metrics.registry.render();
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(processMetrics) : undefined;
   return {
@@ -193,6 +202,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     keys,
     deliveryConfig,
     delivery,
+    transformations,
     renditionCache,
     transformQueue,
     metrics,

@@ -3,20 +3,17 @@
  * on a bounded queue) → response headers. No HTTP types here; routes.ts adapts requests.
  * Guards run cheapest first: account and image lookups, signature, option parsing, then the queue.
  */
-import { createHash } from 'node:crypto';
 import type { Account } from '../accounts/model.js';
 import { imageKeyPrefix, type Rendition } from '../cache/rendition.js';
 import type { RenditionCache, RenditionSource } from '../cache/rendition-cache.js';
 import { errors } from '../errors.js';
 import type { ImageRecord } from '../images/model.js';
 import type { PictorMetrics } from '../metrics/pictor-metrics.js';
-import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
-import { accepts } from '../render/formats.js';
-import { autoWidth } from '../render/plan-geometry.js';
-import { renderImage } from '../render/render.js';
+import type { ClientHints } from '../render/client-hints.js';
+import { makeRendition, matchesEtag, renditionHeaders, requestKeyParts } from '../renditions/make-rendition.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
-import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
+import type { BoundedQueue } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
@@ -67,9 +64,6 @@ interface Resolved {
 const variantName = /^[A-Za-z0-9]+$/;
 const STALE_WHILE_REVALIDATE = 7200;
 const MAX_ATTEMPTS = 5;
-/** Hints a page should delegate for width=auto / slow-connection-quality (legacy names are not requested). */
-const WIDTH_HINTS_TO_REQUEST = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
-const CONNECTION_HINTS_TO_REQUEST = 'RTT, Downlink, ECT';
 
 export class DeliveryService {
   private readonly specs = new SpecMemo();
@@ -149,46 +143,15 @@ export class DeliveryService {
     const prefix = imageKeyPrefix(account.id, image.id);
     // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition.
     if (image.format === 'svg') return { prefix, key: `${prefix}${image.sortKey}.${image.version}|svg` };
-    const parts = [`${image.sortKey}.${image.version}`, variantKey];
-    if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
-    if (spec.width === 'auto') {
-      // The breakpoint the hints select, not the raw hint: one rendition per breakpoint, and
-      // made-up hint values cannot force a transform per request past the cache.
-      const { clientHints } = request;
-      parts.push(`aw${autoWidth({ clientWidth: clientWidthFromHints(clientHints), mobile: clientHints.mobile })}`);
-    }
-    if (spec.slowConnectionQuality !== undefined) parts.push(`slow${+isSlowConnection(request.clientHints)}`);
+    const parts = [`${image.sortKey}.${image.version}`, variantKey, ...requestKeyParts(spec, request)];
     return { prefix, key: prefix + parts.join('|') };
   }
 
   private async rendition(resolved: Resolved, request: DeliveryRequest) {
     const { prefix, key } = this.cacheKey(resolved, request);
-    return this.deps.cache.getOrCreate(prefix, key, () => this.transform(resolved, request));
-  }
-
-  private async transform({ image, spec }: Resolved, request: DeliveryRequest): Promise<Rendition> {
-    const { queue, metrics } = this.deps;
-    try {
-      return await queue.run(async () => {
-        // Read the original only once a slot is ours: waiting requests hold no image bytes.
-        const bytes = await this.original(image);
-        const started = process.hrtime.bigint();
-        const result = await renderImage({ bytes, format: image.format! }, spec, { accept: request.accept, clientHints: request.clientHints });
-        metrics.transformSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-        metrics.transforms.inc({ format: result.format });
-        return {
-          body: result.body,
-          contentType: result.contentType,
-          etag: `"${createHash('sha256').update(result.body).digest('base64url').slice(0, 32)}"`,
-          width: result.width,
-          height: result.height,
-          varyAccept: result.varyAccept,
-        };
-      });
-    } catch (err) {
-      if (err instanceof QueueFullError) throw errors.busy(1);
-      throw err;
-    }
+    const { image, spec } = resolved;
+    // Read the original only once a queue slot is ours: waiting requests hold no image bytes.
+    return this.deps.cache.getOrCreate(prefix, key, () => makeRendition(this.deps, async () => ({ bytes: await this.original(image), format: image.format! }), spec, request));
   }
 
   /**
@@ -206,33 +169,8 @@ export class DeliveryService {
   }
 
   private respond(resolved: Resolved, request: DeliveryRequest, rendition: Rendition, source: RenditionSource): DeliveryResponse {
-    const headers: Record<string, string> = {
-      'content-type': rendition.contentType,
-      etag: rendition.etag,
-      'cache-control': this.cacheControl(resolved),
-      // Images are meant to be embedded anywhere: readable by canvases (CORS), shown in
-      // cross-origin-isolated pages (COEP require-corp blocks a no-cors <img> without CORP).
-      'access-control-allow-origin': '*',
-      'cross-origin-resource-policy': 'cross-origin',
-      // Lets pages on other origins measure image loads (Resource Timing sizes, LCP timings).
-      'timing-allow-origin': '*',
-      'x-content-type-options': 'nosniff',
-    };
-    const vary: string[] = [];
-    if (rendition.varyAccept) vary.push('Accept');
-    const acceptCh: string[] = [];
-    if (resolved.spec.width === 'auto') {
-      vary.push(...widthHintHeaders);
-      acceptCh.push(WIDTH_HINTS_TO_REQUEST);
-    }
-    if (resolved.spec.slowConnectionQuality !== undefined) {
-      vary.push(...connectionHintHeaders);
-      acceptCh.push(CONNECTION_HINTS_TO_REQUEST);
-    }
-    if (acceptCh.length) headers['accept-ch'] = acceptCh.join(', ');
-    if (vary.length) headers.vary = vary.join(', ');
-    // Sanitised already; this stops any script that slipped through if the SVG is opened directly.
-    if (rendition.contentType === 'image/svg+xml') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+    const headers = renditionHeaders(rendition, resolved.spec, { width: widthHintHeaders, connection: connectionHintHeaders });
+    headers['cache-control'] = this.cacheControl(resolved);
     const notModified = matchesEtag(request.ifNoneMatch, rendition.etag);
     return { status: notModified ? 304 : 200, headers, body: notModified ? undefined : rendition.body, cache: source };
   }
@@ -243,13 +181,4 @@ export class DeliveryService {
     const left = signedUntil === null ? browserTtl : Math.max(0, signedUntil - Math.floor(this.deps.clock.now() / 1000));
     return `private, max-age=${Math.min(browserTtl, left)}`;
   }
-}
-
-/** If-None-Match uses the weak comparison: `W/` prefixes are ignored; `*` matches anything. */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim();
-    return tag === '*' || tag.replace(/^W\//, '') === etag;
-  });
 }
