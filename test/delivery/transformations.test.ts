@@ -256,7 +256,9 @@ describe('purge (client.cache.purge)', () => {
     await changeMutable(230);
     await pictor.client.cache.purge({ zone_id: pictor.accountId, prefixes: [`127.0.0.1:${origin.port}/mutable/`] });
     expect(await widthOf('/cdn-cgi/image/w=1000/mutable/c.jpg')).toBe(230);
-    expect(await widthOf('/cdn-cgi/image/w=1000/mutable-d.jpg')).toBe(300); // outside the prefix
+    // Outside the prefix: kept on a synchronous bus; on a bus between nodes (Redis, PostgreSQL) every
+    // source is re-checked with its origin after any purge, and this origin has changed it.
+    expect(await widthOf('/cdn-cgi/image/w=1000/mutable-d.jpg')).toBe(pictor.services.purge.synchronous ? 300 : 230);
     await pictor.client.cache.purge({ zone_id: pictor.accountId, purge_everything: true });
     expect(await widthOf('/cdn-cgi/image/w=1000/mutable-d.jpg')).toBe(230);
   });
