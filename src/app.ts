@@ -17,6 +17,8 @@ import { errors } from './errors.js';
 import { limits } from './limits.js';
 import { scrape } from './metrics/metrics-endpoint.js';
 import type { Services } from './services.js';
+import { purgeCache } from './http/purge/purge-cache.js';
+import { registerTransformRoute } from './http/transform/transform-route.js';
 
 export interface AppOptions {
   /** Where request logs go (the process's one logger, see logger.ts); none when unset (tests). */
@@ -103,6 +105,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     });
   }
   registerApiRoutes(app, services);
+  purgeCache(app, services);
+  registerTransformRoute(app, services.transformations.service);
   registerDeliveryRoutes(app, services);
   registerDashboardRoutes(app, { enabled: services.config.dashboard, assetsDir: builtDashboardDir() });
   return app;

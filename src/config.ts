@@ -54,6 +54,13 @@ export interface Config {
   faceDetection: boolean;
   segmentation: boolean;
   segmentationModel: string | undefined;
+  transformOrigin: string | undefined;
+  transformSources: string[];
+  zoneId: string | undefined;
+  transformSourceTtlMinSeconds: number;
+  transformSourceTtlMaxSeconds: number;
+  transformErrorTtlSeconds: number;
+  transformSourceCacheBytes: number;
 }
 
 class ConfigError extends Error {}
@@ -143,6 +150,17 @@ function trustedProxies(raw: string | undefined): Config['trustProxy'] {
     if (!named && (extra !== undefined || net.isIP(address!) === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))) {
       throw new ConfigError(`PICTOR_TRUST_PROXY must be true, a hop count, or comma-separated addresses/CIDRs; "${entry}" is none`);
     }
+  }
+  return entries;
+}
+
+/** PICTOR_TRANSFORM_SOURCES: `*`, origins (`https://host[:port]`) or host names. */
+function transformSources(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const origin = /^https?:\/\//i.test(entry);
+    const valid = entry === '*' || (origin ? URL.canParse(entry) && new URL(entry).pathname === '/' && !new URL(entry).username : /^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(entry));
+    if (!valid) throw new ConfigError(`PICTOR_TRANSFORM_SOURCES entries must be *, an origin such as https://images.example.com, or a host name; "${entry}" is none`);
   }
   return entries;
 }
@@ -325,6 +343,32 @@ const settings: AnySetting[] = [
       if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(`PICTOR_SEGMENTATION_MODEL: no file at "${file}"`);
       return file === undefined ? undefined : path.resolve(file);
     } },
+  { key: 'transformOrigin', env: 'PICTOR_TRANSFORM_ORIGIN', doc: 'Base URL that relative `/cdn-cgi/image/<options>/<path>` sources resolve against. With neither this nor PICTOR_TRANSFORM_SOURCES, transformations are off (404). May be private or loopback.', defaultText: 'unset',
+    parse: (raw) => {
+      const url = optional(raw);
+      if (url !== undefined && (!/^https?:\/\/[^/]+/i.test(url) || !URL.canParse(url) || new URL(url).username)) throw new ConfigError(`PICTOR_TRANSFORM_ORIGIN must be an http(s) URL without credentials, got "${url}"`);
+      return url;
+    } },
+  { key: 'transformSources', env: 'PICTOR_TRANSFORM_SOURCES', doc: 'Further origins that `/cdn-cgi/image/` may fetch absolute sources from (comma-separated origins or host names, private ones allowed), or `*` for any public origin.', defaultText: 'empty',
+    parse: transformSources },
+  { key: 'zoneId', env: 'PICTOR_ZONE_ID', doc: 'Zone id of the purge API (`/client/v4/zones/<id>/purge_cache`); unset, the zone is addressed by the account id.', defaultText: 'the account id',
+    parse: (raw) => {
+      const id = optional(raw);
+      if (id !== undefined && !/^[0-9a-f]{32}$/.test(id)) throw new ConfigError(`PICTOR_ZONE_ID must be 32 lowercase hex characters, got "${id}"`);
+      return id;
+    } },
+  { key: 'transformSourceTtlMinSeconds', env: 'PICTOR_TRANSFORM_SOURCE_TTL_MIN', doc: 'Shortest time a remote source is used before it is revalidated, seconds, unless the origin sends no-cache or must-revalidate (Cloudflare: one hour).', defaultText: '`3600`',
+    parse: int('PICTOR_TRANSFORM_SOURCE_TTL_MIN', 3600, 0, 31_536_000) },
+  { key: 'transformSourceTtlMaxSeconds', env: 'PICTOR_TRANSFORM_SOURCE_TTL_MAX', doc: 'Longest time a remote source is used before it is revalidated, seconds, whatever its Cache-Control says.', defaultText: '`604800`',
+    parse: (raw, _env, c) => {
+      const max = int('PICTOR_TRANSFORM_SOURCE_TTL_MAX', 604_800, 0, 31_536_000)(raw);
+      if (max < c.transformSourceTtlMinSeconds!) throw new ConfigError('PICTOR_TRANSFORM_SOURCE_TTL_MAX must not be below PICTOR_TRANSFORM_SOURCE_TTL_MIN');
+      return max;
+    } },
+  { key: 'transformErrorTtlSeconds', env: 'PICTOR_TRANSFORM_ERROR_TTL', doc: 'How long a failed remote-source fetch (origin 404, 500, timeout…) is answered from memory, seconds.', defaultText: '`10`',
+    parse: int('PICTOR_TRANSFORM_ERROR_TTL', 10, 0, 3600) },
+  { key: 'transformSourceCacheBytes', env: 'PICTOR_TRANSFORM_SOURCE_CACHE_MB', doc: 'Memory for remote sources kept between revalidations, MiB, per process.', defaultText: '`128`',
+    parse: mebibytes('PICTOR_TRANSFORM_SOURCE_CACHE_MB', 128) },
 ];
 
 export function loadConfig(env: Env = process.env): Config {

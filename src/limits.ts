@@ -39,6 +39,8 @@ export const limits = {
    * (fetch-based clients read no answer before sending everything); a bigger one is cut off.
    */
   refusedBodyDiscardBytes: 32 * 1024 * 1024,
+  /** Entries in one zone purge request (files, prefixes or hosts); Cloudflare allows 30 to 500 by plan. */
+  maxPurgeItems: 500,
   list: {
     perPageMin: 10,
     perPageMax: 10_000,

@@ -51,6 +51,8 @@ import { RateLimiter } from './util/rate-limiter.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookOutbox } from './webhooks/outbox.js';
 import { WebhookService } from './webhooks/webhook-service.js';
+import type { LookupFunction } from 'node:net';
+import { createTransformations, type Transformations } from './origins/transformations.js';
 
 export interface Services {
   config: Config;
@@ -69,6 +71,8 @@ export interface Services {
   keys: SigningKeyService;
   deliveryConfig: DeliveryConfigService;
   delivery: DeliveryService;
+  /** /cdn-cgi/image/ and the zone purge API (src/origins/). */
+  transformations: Transformations;
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
@@ -92,6 +96,8 @@ export interface ServiceOverrides {
   fetchSource?: SourceFetcher;
   /** Where the disk rendition cache lives (default `<data dir>/cache`; each worker process has its own). */
   cacheDir?: string;
+  /** DNS for remote-source fetches (tests point public names at loopback). */
+  originLookup?: LookupFunction;
   /** Wraps the repositories an image change writes through in its transaction (tests fail one half-way). */
   wrapChangeRepositories?: (repositories: ChangeRepositories) => ChangeRepositories;
   /** Default: a logger at PICTOR_LOG_LEVEL on stdout. */
@@ -164,11 +170,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
   const metrics = createMetrics({ queueDepth: () => transformQueue.queued, transformsActive: () => transformQueue.active, purgeBusConnected: () => purge.connected() });
+  // One per process: its IPC listener answers both renditions' and remote sources' flights.
+  const flights = cluster.isWorker ? new ClusterFlights() : localFlights;
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
     config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
     metrics.cache,
-    cluster.isWorker ? new ClusterFlights() : localFlights,
+    flights,
   );
   purge.subscribe((event) => {
     metrics.purges.inc({ kind: event.kind });
@@ -193,6 +201,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     vision,
     svgSanitizer,
   });
+  const transformations = createTransformations({ config, accounts, bus: purge, flights, renditionCache, transformQueue, metrics, clock, lookup: overrides.originLookup, vision, svgSanitizer });
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
     metricsText: (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine() : metrics.registry.metrics()),
@@ -211,6 +220,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     keys,
     deliveryConfig,
     delivery,
+    transformations,
     renditionCache,
     transformQueue,
     metrics,

@@ -15,7 +15,7 @@ import type { ApiApp } from './types.js';
 
 const accountIdFormat = /^[0-9a-f]{32}$/;
 
-async function authenticate(services: Services, request: FastifyRequest): Promise<Principal> {
+export async function authenticate(services: Pick<Services, 'accounts' | 'batchTokens'>, request: FastifyRequest): Promise<Principal> {
   const credentials = readCredentials(request.headers);
   if (credentials.kind === 'key') {
     const principal = await services.accounts.authenticateUser(credentials.email, credentials.key);

@@ -3,16 +3,24 @@
  * rendition at once, the cluster primary lets one of them render it and hands the result to the
  * others, so a thundering herd spread over N workers still costs one transform. If the rendering
  * worker fails or dies, the next waiting worker is let go instead. The primary also keeps recent
- * results (bounded by bytes), so a worker that asks a little later gets them too.
+ * results (bounded by bytes), so a worker that asks a little later gets them too. Any result with
+ * a `body` can fly: renditions, and the remote sources of /cdn-cgi/image/ (src/origins/).
  */
 import type { Cluster, Worker } from 'node:cluster';
 import { PrimaryRequests } from '../util/primary-requests.js';
 import { MemoryLru } from './memory-lru.js';
-import type { Rendition } from './rendition.js';
+
+/** What a flight produces: bytes plus fields the structured clone carries as they are. */
+export interface Flown {
+  body: Buffer;
+}
 
 export interface Flights {
-  /** Runs `produce` unless another process is already producing `key`, whose result is returned instead. */
-  run(key: string, produce: () => Promise<Rendition>): Promise<Rendition>;
+  /**
+   * Runs `produce` unless another process is already producing `key`, whose result is returned
+   * instead. Keys must name their result exactly (versions included): a kept result is reused.
+   */
+  run<T extends Flown>(key: string, produce: () => Promise<T>): Promise<T>;
 }
 
 /** One process: nothing to coordinate. */
@@ -25,11 +33,11 @@ interface Ask {
 interface Answer {
   pictorFlightAnswer: number;
   /** Absent: go and render it yourself. */
-  rendition?: Rendition;
+  rendition?: Flown;
 }
 interface Done {
   pictorFlightDone: string;
-  rendition?: Rendition;
+  rendition?: Flown;
 }
 
 const isAsk = (m: unknown): m is Ask => typeof (m as Ask | null)?.pictorFlight === 'string';
@@ -40,7 +48,7 @@ const isDone = (m: unknown): m is Done => typeof (m as Done | null)?.pictorFligh
 const WAIT_LIMIT_MS = 60_000;
 
 /** Buffers cross the IPC channel as Uint8Arrays ('advanced' serialization). */
-function revive(rendition: Rendition): Rendition {
+function revive<T extends Flown>(rendition: T): T {
   const body = rendition.body as Uint8Array;
   return { ...rendition, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
 }
@@ -48,7 +56,7 @@ function revive(rendition: Rendition): Rendition {
 /** The worker side. */
 export class ClusterFlights implements Flights {
   /** Answers: a result to use, or undefined to go and render it yourself. */
-  private readonly requests = new PrimaryRequests<Rendition | undefined>();
+  private readonly requests = new PrimaryRequests<Flown | undefined>();
 
   constructor() {
     process.on('message', (message: unknown) => {
@@ -56,11 +64,11 @@ export class ClusterFlights implements Flights {
     });
   }
 
-  async run(key: string, produce: () => Promise<Rendition>): Promise<Rendition> {
+  async run<T extends Flown>(key: string, produce: () => Promise<T>): Promise<T> {
     // No primary to coordinate with (nor to tell when done).
     if (!process.send || !process.connected) return produce();
     const ready = await this.requests.ask((id) => ({ pictorFlight: key, id }) satisfies Ask, WAIT_LIMIT_MS, () => undefined);
-    if (ready) return revive(ready);
+    if (ready) return revive(ready as T);
     try {
       const rendition = await produce();
       process.send?.({ pictorFlightDone: key, rendition } satisfies Done);
@@ -76,7 +84,7 @@ export class ClusterFlights implements Flights {
 export function coordinateFlights(cluster: Cluster, retainBytes: number): void {
   const flights = new Map<string, { owner: Worker; waiters: Array<{ worker: Worker; id: number }> }>();
   // Keys carry image and variant versions, so a kept result is never stale, only unused.
-  const recent = retainBytes > 0 ? new MemoryLru<Rendition>(retainBytes, (r) => (r.body as Uint8Array).byteLength) : undefined;
+  const recent = retainBytes > 0 ? new MemoryLru<Flown>(retainBytes, (r) => (r.body as Uint8Array).byteLength) : undefined;
 
   const send = (worker: Worker, answer: Answer) => {
     if (worker.isConnected()) worker.send(answer);

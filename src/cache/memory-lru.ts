@@ -59,6 +59,11 @@ export class MemoryLru<V = Rendition> {
     }
   }
 
+  /** A snapshot, so entries can be deleted while walking it. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   deletePrefix(prefix: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.delete(key);
   }

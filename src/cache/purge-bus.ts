@@ -12,8 +12,13 @@ export type PurgeEvent =
   | { kind: 'image'; accountId: string; imageId: string }
   | { kind: 'variant'; accountId: string; variantId: string }
   | { kind: 'account'; accountId: string }
+  /** The zone purge API: remote sources of /cdn-cgi/image/ and every rendition made from them. */
+  | { kind: 'sources'; accountId: string; target: SourcePurgeTarget }
   /** Sent locally when a listener reconnects: anything may have been missed. */
   | { kind: 'all' };
+
+/** Full source URLs, URL prefixes without a scheme (`host/path/`), or everything in the zone. */
+export type SourcePurgeTarget = { files: string[] } | { prefixes: string[] } | { everything: true };
 
 export type PurgeHandler = (event: PurgeEvent) => void;
 
@@ -87,11 +92,19 @@ function isPurgeEvent(value: unknown): value is PurgeEvent {
       return isString(e.accountId) && isString(e.variantId);
     case 'account':
       return isString(e.accountId);
+    case 'sources':
+      return isString(e.accountId) && isSourcePurgeTarget(e.target);
     case 'all':
       return true;
     default:
       return false;
   }
+}
+
+function isSourcePurgeTarget(value: unknown): value is SourcePurgeTarget {
+  const t = value as Record<string, unknown> | null;
+  const strings = (v: unknown) => Array.isArray(v) && v.every(isString);
+  return t !== null && typeof t === 'object' && (strings(t.files) || strings(t.prefixes) || t.everything === true);
 }
 
 /** Single-process bus: handlers run synchronously inside publish, before the API call returns. */

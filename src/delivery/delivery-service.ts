@@ -3,7 +3,6 @@
  * on a bounded queue) → response headers. No HTTP types here; routes.ts adapts requests.
  * Guards run cheapest first: account and image lookups, signature, option parsing, then the queue.
  */
-import { createHash } from 'node:crypto';
 import type { Account } from '../accounts/model.js';
 import type { Vision } from '../ai/vision.js';
 import { imageKeyPrefix, type Rendition } from '../cache/rendition.js';
@@ -11,15 +10,12 @@ import type { RenditionCache, RenditionSource } from '../cache/rendition-cache.j
 import { errors } from '../errors.js';
 import type { ImageRecord } from '../images/model.js';
 import type { PictorMetrics } from '../metrics/pictor-metrics.js';
-import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
-import { accepts } from '../render/formats.js';
-import { autoWidth } from '../render/plan-geometry.js';
-import { Deadline } from '../render/deadline.js';
-import { renderImage } from '../render/render.js';
+import type { ClientHints } from '../render/client-hints.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';
+import { makeRendition, matchesEtag, renditionHeaders, requestKeyParts } from '../renditions/make-rendition.js';
 import { verifySignature } from '../signing/signed-url.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
-import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
+import type { BoundedQueue } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../variants/transform-spec.js';
@@ -78,9 +74,6 @@ interface Resolved {
 const variantName = /^[A-Za-z0-9]+$/;
 const STALE_WHILE_REVALIDATE = 7200;
 const MAX_ATTEMPTS = 5;
-/** Hints a page should delegate for width=auto / slow-connection-quality (legacy names are not requested). */
-const WIDTH_HINTS_TO_REQUEST = 'Sec-CH-Width, Sec-CH-Viewport-Width, Sec-CH-DPR';
-const CONNECTION_HINTS_TO_REQUEST = 'RTT, Downlink, ECT';
 
 export class DeliveryService {
   private readonly specs = new SpecMemo();
@@ -161,57 +154,20 @@ export class DeliveryService {
     // An SVG is delivered sanitized whatever the variant, options, Accept or hints: one rendition,
     // so the stored original is sanitized once per version (then served from memory or disk).
     if (image.format === 'svg') return { prefix, key: `${prefix}${image.sortKey}.${image.version}|svg` };
-    const parts = [`${image.sortKey}.${image.version}`, variantKey];
-    if ((spec.format ?? 'auto') === 'auto') parts.push(`a${+accepts(request.accept, 'image/avif')}w${+accepts(request.accept, 'image/webp')}`);
-    if (spec.width === 'auto') {
-      // The breakpoint the hints select, not the raw hint: one rendition per breakpoint, and
-      // made-up hint values cannot force a transform per request past the cache.
-      const { clientHints } = request;
-      parts.push(`aw${autoWidth({ clientWidth: clientWidthFromHints(clientHints), mobile: clientHints.mobile })}`);
-    }
-    if (spec.slowConnectionQuality !== undefined) parts.push(`slow${+isSlowConnection(request.clientHints)}`);
+    const parts = [`${image.sortKey}.${image.version}`, variantKey, ...requestKeyParts(spec, request)];
     return { prefix, key: prefix + parts.join('|') };
   }
 
   private async rendition(resolved: Resolved, request: DeliveryRequest) {
     const { prefix, key } = this.cacheKey(resolved, request);
-    return this.deps.cache.getOrCreate(prefix, key, (signal) => this.transform(resolved, request, signal), request.signal);
-  }
-
-  private async transform({ image, spec }: Resolved, request: DeliveryRequest, signal: AbortSignal | undefined): Promise<Rendition> {
-    const { queue, metrics, transformTimeoutMs } = this.deps;
-    const queued = performance.now();
-    try {
-      return await queue.run(async () => {
-        const started = performance.now();
-        metrics.transformWaitSeconds.observe((started - queued) / 1000);
-        // The deadline counts from the slot, so time spent waiting in the queue is not held against it.
-        const deadline = new Deadline(transformTimeoutMs);
-        // Read the original only once a slot is ours: waiting requests hold no image bytes.
-        const bytes = await this.original(image);
-        const rendering = performance.now();
-        const result = await renderImage({ bytes, format: image.format!, deadline }, spec, {
-          accept: request.accept,
-          clientHints: request.clientHints,
-          vision: this.deps.vision,
-          svgSanitizer: this.deps.svgSanitizer,
-        });
-        metrics.transformSeconds.labels(result.format).observe((performance.now() - rendering) / 1000);
-        metrics.transforms.labels(result.format).inc();
-        return {
-          body: result.body,
-          contentType: result.contentType,
-          etag: `"${createHash('sha256').update(result.body).digest('base64url').slice(0, 32)}"`,
-          width: result.width,
-          height: result.height,
-          varyAccept: result.varyAccept,
-        };
-      }, signal);
-    } catch (err) {
-      if (err instanceof QueueFullError) throw errors.busy(1);
-      if (err instanceof QueueAbortedError) throw errors.clientClosedRequest();
-      throw err;
-    }
+    const { image, spec } = resolved;
+    // Read the original only once a queue slot is ours: waiting requests hold no image bytes.
+    return this.deps.cache.getOrCreate(
+      prefix,
+      key,
+      (signal) => makeRendition(this.deps, async () => ({ bytes: await this.original(image), format: image.format! }), spec, request, signal),
+      request.signal,
+    );
   }
 
   /**
@@ -229,33 +185,8 @@ export class DeliveryService {
   }
 
   private respond(resolved: Resolved, request: DeliveryRequest, rendition: Rendition, source: RenditionSource): DeliveryResponse {
-    const headers: Record<string, string> = {
-      'content-type': rendition.contentType,
-      etag: rendition.etag,
-      'cache-control': this.cacheControl(resolved),
-      // Images are meant to be embedded anywhere: readable by canvases (CORS), shown in
-      // cross-origin-isolated pages (COEP require-corp blocks a no-cors <img> without CORP).
-      'access-control-allow-origin': '*',
-      'cross-origin-resource-policy': 'cross-origin',
-      // Lets pages on other origins measure image loads (Resource Timing sizes, LCP timings).
-      'timing-allow-origin': '*',
-      'x-content-type-options': 'nosniff',
-    };
-    const vary: string[] = [];
-    if (rendition.varyAccept) vary.push('Accept');
-    const acceptCh: string[] = [];
-    if (resolved.spec.width === 'auto') {
-      vary.push(...widthHintHeaders);
-      acceptCh.push(WIDTH_HINTS_TO_REQUEST);
-    }
-    if (resolved.spec.slowConnectionQuality !== undefined) {
-      vary.push(...connectionHintHeaders);
-      acceptCh.push(CONNECTION_HINTS_TO_REQUEST);
-    }
-    if (acceptCh.length) headers['accept-ch'] = acceptCh.join(', ');
-    if (vary.length) headers.vary = vary.join(', ');
-    // Sanitised already; this stops any script that slipped through if the SVG is opened directly.
-    if (rendition.contentType === 'image/svg+xml') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+    const headers = renditionHeaders(rendition, resolved.spec, { width: widthHintHeaders, connection: connectionHintHeaders });
+    headers['cache-control'] = this.cacheControl(resolved);
     const notModified = matchesEtag(request.ifNoneMatch, rendition.etag);
     return { status: notModified ? 304 : 200, headers, body: notModified ? undefined : rendition.body, cache: source };
   }
@@ -266,13 +197,4 @@ export class DeliveryService {
     const left = signedUntil === null ? browserTtl : Math.max(0, signedUntil - Math.floor(this.deps.clock.now() / 1000));
     return `private, max-age=${Math.min(browserTtl, left)}`;
   }
-}
-
-/** If-None-Match uses the weak comparison: `W/` prefixes are ignored; `*` matches anything. */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim();
-    return tag === '*' || tag.replace(/^W\//, '') === etag;
-  });
 }

@@ -5,22 +5,30 @@
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
-import { errors } from '../errors.js';
+import { errors, type ImagesError } from '../errors.js';
+
+/** How a body that breaks the rules is reported (upload by URL's errors unless told). */
+export interface BodyFailures {
+  tooLarge(maxBytes: number): ImagesError;
+  failed(reason: string): ImagesError;
+}
+
+const uploadFailures: BodyFailures = { tooLarge: errors.sourceTooLarge, failed: (reason) => errors.sourceFetchFailed(reason) };
 
 /** Refuses a declared Content-Length over the cap before any of the body is read. */
-export function checkDeclaredLength(response: IncomingMessage, maxBytes: number): void {
+export function checkDeclaredLength(response: IncomingMessage, maxBytes: number, failures: BodyFailures = uploadFailures): void {
   const declared = Number(response.headers['content-length']);
-  if (declared > maxBytes) throw errors.sourceTooLarge(maxBytes);
+  if (declared > maxBytes) throw failures.tooLarge(maxBytes);
 }
 
 /** The body, decoded; the cap applies to the decoded bytes. */
-export async function readCappedBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export async function readCappedBody(response: IncomingMessage, maxBytes: number, failures: BodyFailures = uploadFailures): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of decodedBody(response) as AsyncIterable<Buffer>) {
+  for await (const chunk of decodedBody(response, failures) as AsyncIterable<Buffer>) {
     total += chunk.length;
     // Checked before keeping the chunk, so at most maxBytes are ever held.
-    if (total > maxBytes) throw errors.sourceTooLarge(maxBytes);
+    if (total > maxBytes) throw failures.tooLarge(maxBytes);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
@@ -34,11 +42,11 @@ const decoders: Record<string, () => Transform> = {
   br: zlib.createBrotliDecompress,
 };
 
-function decodedBody(response: IncomingMessage): Readable {
+function decodedBody(response: IncomingMessage, failures: BodyFailures): Readable {
   const encoding = (response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity') return response;
   const createDecoder = decoders[encoding];
-  if (!createDecoder) throw errors.sourceFetchFailed('the origin sent the body in an unsupported Content-Encoding');
+  if (!createDecoder) throw failures.failed('the origin sent the body in an unsupported Content-Encoding');
   // Errors reach the reader through the decoder; destroying the decoder also destroys the response.
   return pipeline(response, createDecoder(), () => {});
 }

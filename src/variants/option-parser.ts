@@ -1,11 +1,12 @@
 /**
  * The one parser from option text to TransformSpec: flexible-variant URL segments
- * (`w=400,fit=cover,g=0.3x0.6`) and named-variant options both go through `parseEntries`.
+ * (`w=400,fit=cover,g=0.3x0.6`), `/cdn-cgi/image/` options and named-variant options all go
+ * through `readEntries`.
  */
 import type { VariantOptions } from '../accounts/model.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
-import { optionByName, optionTable, type OptionName, type ParseState } from './option-table.js';
+import { optionByName, optionTable, type OptionName, type OptionSurface, type ParseState } from './option-table.js';
 import { show } from './option-values.js';
 import { freezeSpec, type TransformSpec, type Trim } from './transform-spec.js';
 
@@ -17,6 +18,17 @@ export { canonicalString } from './canonical-string.js';
  * and each key and value is percent-decoded once.
  */
 export function parseOptionString(text: string): TransformSpec {
+  return parseOptions(text, 'variant').spec;
+}
+
+/** The options of a URL segment and what they ask of delivery beyond the spec. */
+export interface ParsedOptionString {
+  spec: TransformSpec;
+  onError?: 'redirect';
+}
+
+/** parseOptionString for either surface; `/cdn-cgi/image/` uses 'transform'. */
+export function parseOptions(text: string, surface: OptionSurface): ParsedOptionString {
   const { maxOptionStringLength, maxOptions } = limits.render;
   if (text.length > maxOptionStringLength) {
     throw errors.invalidOption(`the option string is longer than ${maxOptionStringLength} characters`);
@@ -24,13 +36,15 @@ export function parseOptionString(text: string): TransformSpec {
   if (text === '') throw errors.invalidOption('specify a variant name or at least one option');
   const parts = splitOptions(text);
   if (parts.length > maxOptions) throw errors.invalidOption(`more than ${maxOptions} options`);
-  return parseEntries(
+  const state = readEntries(
     parts.map((part) => {
       const equals = part.indexOf('=');
       if (equals <= 0) throw errors.invalidOption(`${show(part)} is not a name=value option`);
       return [decode(part.slice(0, equals)), decode(part.slice(equals + 1))];
     }),
+    surface,
   );
+  return state.onError ? { spec: finish(state), onError: state.onError } : { spec: finish(state) };
 }
 
 /**
@@ -39,7 +53,7 @@ export function parseOptionString(text: string): TransformSpec {
  * refused then rather than on every delivery.
  */
 export function specFromNamedVariant(options: VariantOptions): TransformSpec {
-  return parseEntries(
+  return finish(readEntries(
     Object.entries(options)
       .filter(([key, value]) => key !== 'browser_ttl' && value !== undefined && value !== null)
       .map(([key, value]) => {
@@ -48,12 +62,13 @@ export function specFromNamedVariant(options: VariantOptions): TransformSpec {
         }
         return [key, String(value)];
       }),
-  );
+    'variant',
+  ));
 }
 
 /** Applies name=value pairs in order; unknown names and repeated options are refused. */
-function parseEntries(entries: ReadonlyArray<readonly [string, string]>): TransformSpec {
-  const state: ParseState = { spec: {} };
+function readEntries(entries: ReadonlyArray<readonly [string, string]>, surface: OptionSurface): ParseState {
+  const state: ParseState = { spec: {}, surface };
   const seen = new Map<OptionName, string>();
   for (const [key, value] of entries) {
     const name = optionByName.get(key);
@@ -66,7 +81,7 @@ function parseEntries(entries: ReadonlyArray<readonly [string, string]>): Transf
     if (value === '') throw errors.invalidOption(`option "${name}" has an empty value`);
     optionTable[name].parse(value, state);
   }
-  return finish(state);
+  return state;
 }
 
 function finish(state: ParseState): TransformSpec {

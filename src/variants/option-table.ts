@@ -32,9 +32,18 @@ export type OptionName = (typeof optionNames)[number];
 
 type TrimSideField = 'top' | 'right' | 'bottom' | 'left' | 'width' | 'height';
 
+/**
+ * Where options come from: hosted images' variants, or /cdn-cgi/image/ transformations of remote
+ * sources (which alone accept `onerror`, as Cloudflare documents).
+ */
+export type OptionSurface = 'variant' | 'transform';
+
 /** What the options of one string have written so far; trim parts are merged when all are read. */
 export interface ParseState {
   readonly spec: SpecDraft;
+  readonly surface: OptionSurface;
+  /** `onerror=redirect`: a delivery behaviour, not part of the spec the renderer runs. */
+  onError?: 'redirect';
   trimSides?: Partial<Record<TrimSideField, TrimLength>>;
   trimBorder?: { color?: Rgba; tolerance?: number; keep?: number };
 }
@@ -170,9 +179,10 @@ export const optionTable = {
   },
   format: {
     aliases: ['f'],
-    parse: (value, { spec }) => {
+    parse: (value, { spec, surface }) => {
       const format = choice('format', value, formatOptions);
-      spec.format = format === specDefaults.format ? undefined : format;
+      // A transformation negotiates only when asked to, so there `format=auto` is not the default.
+      spec.format = format === specDefaults.format && surface === 'variant' ? undefined : format;
     },
   },
   compression: { aliases: [], parse: (value, { spec }) => void (spec.compression = choice('compression', value, ['fast'] as const)) },
@@ -293,7 +303,13 @@ export const optionTable = {
     },
   },
   segment: { aliases: [], parse: (value, { spec }) => void (spec.segment = choice('segment', value, ['foreground'] as const)) },
-  onerror: unsupported('onerror is not supported for hosted images'),
+  onerror: {
+    aliases: [],
+    parse: (value, state) => {
+      if (state.surface !== 'transform') throw errors.unsupportedOption('onerror is not supported for hosted images');
+      state.onError = choice('onerror', value, ['redirect'] as const);
+    },
+  },
   border: unsupported('border is only available through Cloudflare Workers, not in URLs'),
 } satisfies Record<OptionName, OptionDefinition>;
 

@@ -4,7 +4,8 @@
  * them is safe. Failed parses are not remembered (they throw every time).
  */
 import type { VariantRecord } from '../accounts/model.js';
-import { canonicalString, parseOptionString, specFromNamedVariant } from './option-parser.js';
+import { canonicalString, parseOptions, specFromNamedVariant } from './option-parser.js';
+import type { OptionSurface } from './option-table.js';
 import type { TransformSpec } from './transform-spec.js';
 
 const MAX_OPTION_STRINGS = 10_000;
@@ -12,6 +13,7 @@ const MAX_OPTION_STRINGS = 10_000;
 export interface ParsedOptions {
   spec: TransformSpec;
   canonical: string;
+  onError?: 'redirect';
 }
 
 export class SpecMemo {
@@ -19,11 +21,14 @@ export class SpecMemo {
   /** Variant records are replaced, never mutated, when a variant changes. */
   private readonly variants = new WeakMap<VariantRecord, TransformSpec>();
 
+  /** One memo serves one surface (a transform's `onerror` is refused on variants). */
+  constructor(private readonly surface: OptionSurface = 'variant') {}
+
   options(text: string): ParsedOptions {
     let parsed = this.optionStrings.get(text);
     if (!parsed) {
-      const spec = parseOptionString(text);
-      parsed = { spec, canonical: canonicalString(spec) };
+      const { spec, onError } = parseOptions(text, this.surface);
+      parsed = onError ? { spec, canonical: canonicalString(spec), onError } : { spec, canonical: canonicalString(spec) };
       // Arbitrary strings from the internet: bounded, and simply started over when full.
       if (this.optionStrings.size >= MAX_OPTION_STRINGS) this.optionStrings.clear();
       this.optionStrings.set(text, parsed);

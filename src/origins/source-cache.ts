@@ -1,0 +1,194 @@
+/**
+ * Remote sources, kept for as long as their origin allows and then revalidated with If-None-Match /
+ * If-Modified-Since, so an unchanged source is downloaded once. Fetches are single-flight within
+ * the process and across cluster workers (the flights renditions use); failures are remembered
+ * briefly as values, so a herd on a broken source costs one fetch too. A source's version is a
+ * hash of its bytes: renditions keyed by it are never stale, only unused.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Flights } from '../cache/cluster-flights.js';
+import { MemoryLru } from '../cache/memory-lru.js';
+import type { SourcePurgeTarget } from '../cache/purge-bus.js';
+import { ImagesError } from '../errors.js';
+import type { OriginResponse } from '../images/fetch-source.js';
+import type { ImageFormat } from '../images/model.js';
+import { sniffFormat } from '../images/sniff.js';
+import type { Clock } from '../util/clock.js';
+import { sourceLifetime, type LifetimeBounds } from './cache-lifetime.js';
+import { originErrors } from './origin-errors.js';
+import type { OriginMetrics } from './origin-metrics.js';
+
+/** One source as last seen at its origin. Plain data: it crosses the cluster IPC channel. */
+export interface SourceRecord {
+  /** The bytes; empty for a failure. */
+  body: Buffer;
+  url: string;
+  /** Hash of the bytes ('' for a failure). */
+  version: string;
+  format?: ImageFormat;
+  etag?: string;
+  lastModified?: string;
+  /** The origin's caching headers, which a 304 without its own keeps in force. */
+  cacheControl?: string;
+  expires?: string;
+  checkedAt: number;
+  freshUntil: number;
+  /** Seconds a response built from it may be cached downstream. */
+  ttlSeconds: number;
+  mustRevalidate: boolean;
+  /** The zone version it was checked under (see Zone). */
+  zoneVersion: number;
+  failure?: { code: number; status: number; message: string };
+}
+
+/** A usable source: bytes and a version. */
+export type Source = SourceRecord & { format: ImageFormat };
+
+export type OriginFetch = (url: string, conditionalHeaders: Record<string, string> | undefined) => Promise<OriginResponse>;
+
+export interface SourceCacheDeps {
+  fetch: OriginFetch;
+  flights: Flights;
+  clock: Clock;
+  metrics: OriginMetrics;
+  lifetime: LifetimeBounds;
+  /** How long a failed fetch is answered from memory. */
+  errorTtlSeconds: number;
+  maxBytes: number;
+  /**
+   * Check a source again whenever the zone's version moved (a purge happened somewhere). Needed
+   * when purge messages arrive late (Redis, PostgreSQL buses); a synchronous bus forgets exactly.
+   */
+  recheckOnZoneChange: boolean;
+}
+
+/** A result older than the request is checked again at most this often before it is used anyway. */
+const MAX_ROUNDS = 3;
+
+export class SourceCache {
+  private readonly records: MemoryLru<SourceRecord>;
+  private readonly inFlight = new Map<string, Promise<SourceRecord>>();
+  /** Bumped by every purge: a fetch that raced one is used once but not remembered. */
+  private epoch = 0;
+
+  constructor(private readonly deps: SourceCacheDeps) {
+    // Failures weigh a little, so a flood of broken URLs still evicts.
+    this.records = new MemoryLru<SourceRecord>(deps.maxBytes, (r) => r.body.length + 512);
+  }
+
+  /** The source at `url`, fetched or revalidated if needed; origin failures throw their ImagesError. */
+  async get(url: string, zoneVersion: number): Promise<Source> {
+    const started = this.deps.clock.now();
+    let record = this.records.get(url);
+    for (let round = 1; ; round++) {
+      // A result checked since this request began is used even when the origin allows no caching.
+      const current = record && (record.zoneVersion === zoneVersion || !this.deps.recheckOnZoneChange);
+      if (record && current && (started < record.freshUntil || record.checkedAt >= started || round > MAX_ROUNDS)) {
+        return usable(record);
+      }
+      record = await this.refresh(url, record, zoneVersion);
+    }
+  }
+
+  private async refresh(url: string, previous: SourceRecord | undefined, zoneVersion: number): Promise<SourceRecord> {
+    // Everything the result depends on is in the key, so a result another worker kept is the right one.
+    const key = `src:${url}|z${zoneVersion}|${previous && !previous.failure ? `${previous.version}@${previous.checkedAt}` : 'new'}`;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      const epoch = this.epoch;
+      pending = this.deps.flights.run(key, () => this.load(url, previous, zoneVersion)).then((record) => {
+        if (epoch === this.epoch) this.records.set(url, record);
+        return record;
+      });
+      this.inFlight.set(key, pending);
+      void pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
+    }
+    return pending;
+  }
+
+  private async load(url: string, previous: SourceRecord | undefined, zoneVersion: number): Promise<SourceRecord> {
+    const { clock, metrics } = this.deps;
+    const origin = new URL(url).origin;
+    const conditional = previous && !previous.failure ? validators(previous) : undefined;
+    const checkedAt = clock.now();
+    const failed = (error: ImagesError): SourceRecord => {
+      metrics.errors.inc({ origin, code: String(error.code) });
+      return failure(url, error, checkedAt, zoneVersion, this.deps.errorTtlSeconds);
+    };
+    let response: OriginResponse;
+    try {
+      response = await this.deps.fetch(url, conditional);
+    } catch (error) {
+      if (!(error instanceof ImagesError)) throw error;
+      metrics.fetches.inc({ origin, result: 'error' });
+      return failed(error);
+    }
+    const { status, bytes } = response;
+    // A 304 updates only the headers it carries (RFC 9111 §4.3.4).
+    const headers = status === 304 && previous ? { 'cache-control': previous.cacheControl, expires: previous.expires, ...definedOnly(response.headers) } : response.headers;
+    metrics.fetches.inc({ origin, result: bytes ? 'ok' : status === 304 ? 'not_modified' : 'error' });
+    const lifetime = sourceLifetime(headers, checkedAt, this.deps.lifetime);
+    const fresh = { checkedAt, freshUntil: checkedAt + lifetime.seconds * 1000, ttlSeconds: lifetime.seconds, mustRevalidate: lifetime.mustRevalidate, zoneVersion };
+    const caching = { ...(headers['cache-control'] ? { cacheControl: headers['cache-control'] } : {}), ...(headers.expires ? { expires: headers.expires } : {}) };
+    if (status === 304 && previous && conditional) {
+      metrics.revalidations.inc({ origin, outcome: 'unchanged' });
+      return { ...previous, ...caching, ...fresh };
+    }
+    if (!bytes) return failed(status === 404 ? originErrors.notFoundAtOrigin() : status >= 400 && status < 500 ? originErrors.deniedByOrigin(status) : originErrors.originFailed(status));
+    if (conditional) metrics.revalidations.inc({ origin, outcome: 'changed' });
+    metrics.bytes.inc({ origin }, bytes.length);
+    const format = sniffFormat(bytes);
+    if (!format) return failed(originErrors.notAnImage());
+    return {
+      body: bytes,
+      url,
+      version: createHash('sha256').update(bytes).digest('base64url').slice(0, 22),
+      format,
+      ...(typeof headers.etag === 'string' ? { etag: headers.etag } : {}),
+      ...(typeof headers['last-modified'] === 'string' ? { lastModified: headers['last-modified'] } : {}),
+      ...caching,
+      ...fresh,
+    };
+  }
+
+  /** Forgets the matching sources in this process; the next request fetches them afresh. */
+  forget(target: SourcePurgeTarget): void {
+    this.epoch++;
+    if ('everything' in target) return this.records.clear();
+    const matches = 'files' in target ? (url: string) => target.files.includes(url) : (url: string) => target.prefixes.some((p) => withoutScheme(url).startsWith(p));
+    for (const url of this.records.keys()) if (matches(url)) this.records.delete(url);
+  }
+}
+
+export const withoutScheme = (url: string): string => url.replace(/^https?:\/\//i, '');
+
+function definedOnly(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
+}
+
+function validators(record: SourceRecord): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  if (record.etag) headers['if-none-match'] = record.etag;
+  if (record.lastModified) headers['if-modified-since'] = record.lastModified;
+  return Object.keys(headers).length ? headers : undefined;
+}
+
+function failure(url: string, error: ImagesError, checkedAt: number, zoneVersion: number, ttlSeconds: number): SourceRecord {
+  return {
+    body: Buffer.alloc(0),
+    url,
+    version: '',
+    checkedAt,
+    freshUntil: checkedAt + ttlSeconds * 1000,
+    ttlSeconds: 0,
+    mustRevalidate: true,
+    zoneVersion,
+    failure: { code: error.code, status: error.status, message: error.message },
+  };
+}
+
+function usable(record: SourceRecord): Source {
+  if (record.failure) throw new ImagesError(record.failure.code, record.failure.status, record.failure.message);
+  return record as Source;
+}
