@@ -69,7 +69,13 @@ if (missing.length) {
 
 const args = process.argv.slice(2);
 const passes = [];
-if (engines.includes('embedded')) passes.push({ engine: 'embedded', args });
+// The hostile suite asserts that /healthz answers within 100 ms throughout: it runs alone, after
+// the others, so the bound measures Pictor's event loop rather than two suites sharing two cores.
+const HOSTILE_SUITE = 'test/hostile';
+if (engines.includes('embedded')) {
+  if (args.length) passes.push({ engine: 'embedded', args });
+  else passes.push({ engine: 'embedded', args: ['--exclude', `${HOSTILE_SUITE}/**`] }, { engine: 'embedded', name: 'hostile', args: [HOSTILE_SUITE] });
+}
 if (engines.includes('scaled')) {
   if (process.env.TEST_DATABASE_URL && process.env.TEST_S3_ENDPOINT) {
     passes.push({ engine: 'scaled', args: [...(args.length ? args : SCALED_SUITES), '--exclude', '**/*.embedded.test.ts'] });
@@ -80,13 +86,13 @@ if (engines.includes('scaled')) {
 
 const results = [];
 for (const pass of passes) {
-  console.log(`\n[pictor tests] === ${pass.engine} pass: vitest run ${pass.args.join(' ')}`);
+  console.log(`\n[pictor tests] === ${pass.name ?? pass.engine} pass: vitest run ${pass.args.join(' ')}`);
   const started = Date.now();
   const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...pass.args], {
     stdio: 'inherit',
     env: { ...process.env, PICTOR_TEST_ENGINE: pass.engine },
   });
-  results.push({ engine: pass.engine, status: result.status ?? 1, seconds: Math.round((Date.now() - started) / 1000) });
+  results.push({ engine: pass.name ?? pass.engine, status: result.status ?? 1, seconds: Math.round((Date.now() - started) / 1000) });
 }
 
 console.log('');

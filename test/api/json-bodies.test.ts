@@ -124,9 +124,16 @@ describe('an empty body is no body', () => {
     await expect(pictor.client.images.v1.variants.get('gone', account())).rejects.toMatchObject({ status: 404 });
   });
 
+  it('PATCH images/v1/{id} with the header and no body changes nothing and answers the image (every field is optional)', async () => {
+    const id = await upload(pictor, photo, { requireSignedURLs: true });
+    const answer = await call('PATCH', `/images/v1/${id}`, '');
+    expect(answer.status).toBe(200);
+    expect(answer.body.result).toMatchObject({ id, requireSignedURLs: true });
+    expect((await pictor.client.images.v1.get(id, account())).requireSignedURLs).toBe(true);
+  });
+
   it('where a body is required, an empty one answers what a missing one does', async () => {
-    const id = await upload(pictor, photo);
-    for (const [method, path] of [['PATCH', `/images/v1/${id}`], ['POST', '/images/v1/variants'], ['PATCH', '/images/v1/config']]) {
+    for (const [method, path] of [['POST', '/images/v1/variants'], ['PATCH', '/images/v1/config']]) {
       const empty = await call(method!, path!, '');
       const missing = await call(method!, path!, undefined, null);
       expect(empty.status, `${method} ${path}`).toBe(400);

@@ -18,6 +18,10 @@ export function updateImage(app: ApiApp, services: Services): void {
   app.patch('/images/v1/:image_id', {
     schema: { params: ImageParams, body: UpdateBody },
     config: { permission: 'write' },
+    // Every field is optional and Cloudflare serves a PATCH without a body (a change of nothing).
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
     handler: async (request) => {
       const { creator, metadata, requireSignedURLs } = request.body;
       const input = { creator, requireSignedURLs, metadata: metadata as Record<string, unknown> | undefined };
