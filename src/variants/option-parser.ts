@@ -2,7 +2,7 @@
  * The one parser from option text to TransformSpec: flexible-variant URL segments
  * (`w=400,fit=cover,g=0.3x0.6`) and named-variant options both go through `parseEntries`.
  */
-import type { VariantOptions } from '../accounts/model.js';
+import type { VariantOptions } from './model.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import { optionByName, optionTable, type OptionName, type ParseState } from './option-table.js';

@@ -3,7 +3,7 @@
  * parsing them is most of the work of serving a cached rendition. Specs are frozen, so sharing
  * them is safe. Failed parses are not remembered (they throw every time).
  */
-import type { VariantRecord } from '../accounts/model.js';
+import type { VariantRecord } from './model.js';
 import { canonicalString, parseOptionString, specFromNamedVariant } from './option-parser.js';
 import type { TransformSpec } from './transform-spec.js';
 
