@@ -6,7 +6,7 @@
  */
 import type { OutputInfo, Sharp } from 'sharp';
 import { limits } from '../limits.js';
-import { specDefaults } from '../variants/transform-spec.js';
+import { specDefaults } from './spec.js';
 import { insertJpegExif, readExifCopyright, withUprightOrientation } from './exif.js';
 import type { RasterFormat } from './formats.js';
 import type { RenderJob } from './job.js';

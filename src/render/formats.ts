@@ -3,9 +3,9 @@
  * type, file extension and abilities; `negotiateFormat` reads it to pick the format and `encode.ts`
  * keys its encoders by the same names.
  */
-import type { ImageFormat } from '../images/model.js';
+import type { ImageFormat } from '../media/image-format.js';
 import { limits } from '../limits.js';
-import type { FormatOption } from '../variants/transform-spec.js';
+import type { FormatOption } from './spec.js';
 import type { Size } from './geometry.js';
 
 export interface FormatInfo {

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { Vision } from '../ai/vision.js';
-import type { TransformSpec, TrimBorder, FocalPoint } from '../variants/transform-spec.js';
+import type { TransformSpec, TrimBorder, FocalPoint } from './spec.js';
 import { clientWidthFromHints, type ClientHints } from './client-hints.js';
 import { sharpColour } from './colour.js';
 import { boxAround, findFaces } from './find-faces.js';

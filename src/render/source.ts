@@ -4,7 +4,7 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors, ImagesError } from '../errors.js';
-import type { ImageFormat } from '../images/model.js';
+import type { ImageFormat } from '../media/image-format.js';
 import { limits } from '../limits.js';
 import type { Deadline } from './deadline.js';
 import { decodeHeic } from './heic-decoder.js';

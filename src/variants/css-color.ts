@@ -5,7 +5,7 @@
  * Returns undefined for anything else; the caller words the error.
  */
 import { cssColorNames } from './css-color-names.js';
-import type { Rgba } from './transform-spec.js';
+import type { Rgba } from '../render/spec.js';
 
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)`;
 const numberPattern = new RegExp(`^${NUMBER}$`);

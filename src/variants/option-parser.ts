@@ -7,7 +7,7 @@ import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import { optionByName, optionTable, type OptionName, type ParseState } from './option-table.js';
 import { show } from './option-values.js';
-import { freezeSpec, type TransformSpec, type Trim } from './transform-spec.js';
+import { freezeSpec, type TransformSpec, type Trim } from '../render/spec.js';
 
 export { canonicalString } from './canonical-string.js';
 

@@ -5,7 +5,7 @@
  */
 import { errors } from '../errors.js';
 import { formatCssColor, parseCssColor } from './css-color.js';
-import type { Rgba } from './transform-spec.js';
+import type { Rgba } from '../render/spec.js';
 
 /** Plain decimal notation only: no sign, exponent, hex, NaN or Infinity. */
 const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;

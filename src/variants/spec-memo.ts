@@ -5,7 +5,7 @@
  */
 import type { VariantRecord } from './model.js';
 import { canonicalString, parseOptionString, specFromNamedVariant } from './option-parser.js';
-import type { TransformSpec } from './transform-spec.js';
+import type { TransformSpec } from '../render/spec.js';
 
 const MAX_OPTION_STRINGS = 10_000;
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImagesError } from '../../src/errors.js';
 import { canonicalString, parseOptionString, specFromNamedVariant } from '../../src/variants/option-parser.js';
-import type { TransformSpec } from '../../src/variants/transform-spec.js';
+import type { TransformSpec } from '../../src/render/spec.js';
 
 function refusal(text: string): ImagesError {
   try {

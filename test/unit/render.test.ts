@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagesError } from '../../src/errors.js';
-import type { ImageFormat } from '../../src/images/model.js';
+import type { ImageFormat } from '../../src/media/image-format.js';
 import { renderImage, type RenderContext } from '../../src/render/render.js';
 import { SvgSanitizer } from '../../src/render/svg-sanitizer.js';
 import { parseOptionString } from '../../src/variants/option-parser.js';

@@ -1,4 +1,4 @@
-import { specDefaults } from '../../variants/transform-spec.js';
+import { specDefaults } from '../spec.js';
 import { sharpColour } from '../colour.js';
 import type { Sides } from '../geometry.js';
 import type { RenderStep } from '../job.js';

@@ -1,7 +1,8 @@
 /**
  * TransformSpec: the one typed description of a transformation. Flexible-variant strings
  * (`w=400,fit=cover`) and named variants both end up as this frozen value; the renderer and the
- * rendition cache key read only this.
+ * rendition cache key read only this. The render engine owns this contract; src/variants parses
+ * options into it (and never the other way round).
  *
  * A field that is absent means "Cloudflare's default"; the parser never stores a value equal to the
  * default, so two requests that mean the same thing have the same spec (and the same cache key).
