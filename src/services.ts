@@ -14,14 +14,14 @@ import type { VariantRepository } from './variants/model.js';
 import { ClusterFlights, localFlights } from './cache/cluster-flights.js';
 import { DiskCache } from './cache/disk-cache.js';
 import { MemoryLru } from './cache/memory-lru.js';
-import { openPurgeBus } from './cache/open-purge-bus.js';
-import type { PurgeBus } from './cache/purge-bus.js';
+import { openPurgeBus } from './purge/open-purge-bus.js';
+import type { PurgeBus } from './purge/purge-bus.js';
 import { imageKeyPrefix } from './cache/rendition.js';
 import { RenditionCache } from './cache/rendition-cache.js';
 import { DeliveryMetadata } from './delivery/delivery-metadata.js';
 import { DeliveryService } from './delivery/delivery-service.js';
-import { DeliveryVersionBump } from './delivery/delivery-version-bump.js';
-import { PurgeGenerations } from './delivery/purge-generations.js';
+import { DeliveryVersionBump } from './purge/delivery-version-bump.js';
+import { PurgeGenerations } from './purge/purge-generations.js';
 import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
@@ -106,7 +106,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
-  const bus = await openPurgeBus(config, database, (err) => log.warn({ err }, 'purge bus'));
+  const bus = await openPurgeBus(
+    {
+      redisUrl: config.purgeBusUrl,
+      postgres: database.dialect === 'postgres' ? { connectionString: config.databaseUrl, db: database.db } : undefined,
+    },
+    (err) => log.warn({ err }, 'purge bus'),
+  );
   const purge = new DeliveryVersionBump(bus, accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);

@@ -13,7 +13,7 @@ import type { Account } from '../accounts/model.js';
 import type { SigningKeyRepository } from '../signing/model.js';
 import type { VariantRecord, VariantRepository } from '../variants/model.js';
 import type { AccountService } from '../accounts/account-service.js';
-import type { PurgeBus, PurgeEvent } from '../cache/purge-bus.js';
+import type { PurgeBus, PurgeEvent } from '../purge/purge-bus.js';
 import type { ImageRecord, ImageRepository } from '../images/model.js';
 
 const MAX_IMAGES = 50_000;

@@ -27,7 +27,7 @@ import type { MemoryLru } from '../cache/memory-lru.js';
 import { connectionHintHeaders, widthHintHeaders } from './client-hint-headers.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
 import type { DeliveryPath } from './delivery-path.js';
-import type { PurgeGenerations } from './purge-generations.js';
+import type { PurgeGenerations } from '../purge/purge-generations.js';
 
 export interface DeliveryRequest {
   path: DeliveryPath;

@@ -3,7 +3,7 @@ import { defaultSigningKey } from '../accounts/defaults.js';
 import { newSigningKeyValue } from '../accounts/credentials.js';
 import type { Account } from '../accounts/model.js';
 import type { SigningKeyRepository } from './model.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { Clock } from '../util/clock.js';

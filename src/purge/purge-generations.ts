@@ -4,7 +4,7 @@
  * between, the request starts over, so not even a request already in flight serves a stale copy.
  * Counters are striped over a fixed array (bounded memory); a shared stripe only costs a retry.
  */
-import type { PurgeBus, PurgeEvent } from '../cache/purge-bus.js';
+import type { PurgeBus, PurgeEvent } from './purge-bus.js';
 
 const STRIPES = 4096;
 

@@ -4,7 +4,7 @@
  * sees on its next request (which reads the account fresh) that what it cached is out of date.
  */
 import type { AccountRepository } from '../accounts/model.js';
-import type { PurgeBus, PurgeEvent, PurgeHandler } from '../cache/purge-bus.js';
+import type { PurgeBus, PurgeEvent, PurgeHandler } from './purge-bus.js';
 
 export class DeliveryVersionBump implements PurgeBus {
   constructor(
