@@ -3,7 +3,6 @@
  * buildApp() takes the result; main.ts and the tests both start here.
  */
 import cluster from 'node:cluster';
-import os from 'node:os';
 import path from 'node:path';
 import { AccountService } from './accounts/account-service.js';
 import { createVision } from './ai/vision.js';
@@ -128,7 +127,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       timeoutMs: config.webhookTimeoutMs,
       retryBaseMs: config.webhookRetryBaseMs,
       maxAttempts: config.webhookMaxAttempts,
-      pollMs: 1000,
+      pollMs: limits.webhookPollMs,
       policy: webhookPolicy,
     },
     (err) => log.error({ err }, 'webhook dispatcher failed'),
@@ -153,7 +152,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         })),
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
-    inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+    inspectQueue: new BoundedQueue(limits.inspect.concurrency, limits.inspect.queued),
     svgSanitizer,
     onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
@@ -227,9 +226,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     webhookDispatcher,
     batchTokens: new BatchTokenService(new KyselyBatchTokenRepository(database.db), clock),
     rateLimits: {
-      // Cloudflare's API allows 1200 requests per 5 minutes per user; batch tokens 200 per second.
-      api: config.apiRateLimit > 0 ? new RateLimiter(config.apiRateLimit, 300_000) : undefined,
-      batch: new RateLimiter(config.batchRateLimit, 1000),
+      api: config.apiRateLimit > 0 ? new RateLimiter(config.apiRateLimit, limits.rateLimitWindowMs.api) : undefined,
+      batch: new RateLimiter(config.batchRateLimit, limits.rateLimitWindowMs.batch),
     },
     uploadSlots: config.uploadsPerClient > 0 ? new ClientSlots(config.uploadsPerClient) : undefined,
     urls,

@@ -15,7 +15,7 @@ import type { ApiApp } from '../types.js';
 
 const accountIdFormat = /^[0-9a-f]{32}$/;
 
-async function authenticate(services: Services, request: FastifyRequest): Promise<Principal> {
+async function authenticate(services: Pick<Services, 'accounts' | 'batchTokens'>, request: FastifyRequest): Promise<Principal> {
   const credentials = readCredentials(request.headers);
   if (credentials.kind === 'key') {
     const principal = await services.accounts.authenticateUser(credentials.email, credentials.key);
@@ -35,7 +35,7 @@ function limit(limiter: RateLimiter | undefined, key: string, now: number): void
   if (!decision.ok) throw errors.rateLimited(decision.retryAfterSeconds);
 }
 
-export function registerAccountScope(app: ApiApp, services: Services, routes: (scope: ApiApp) => void): void {
+export function registerAccountScope(app: ApiApp, services: Pick<Services, 'accounts' | 'batchTokens' | 'clock' | 'rateLimits'>, routes: (scope: ApiApp) => void): void {
   void app.register(
     async (scope) => {
       scope.addHook('onRequest', async (request) => {
@@ -57,7 +57,7 @@ export function registerAccountScope(app: ApiApp, services: Services, routes: (s
   );
 }
 
-export function registerBatchScope(app: ApiApp, services: Services, routes: (scope: ApiApp) => void): void {
+export function registerBatchScope(app: ApiApp, services: Pick<Services, 'accounts' | 'batchTokens' | 'clock' | 'rateLimits'>, routes: (scope: ApiApp) => void): void {
   void app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
       const credentials = readCredentials(request.headers);

@@ -23,7 +23,13 @@ import { listVariants } from './variants/list.js';
 import { updateVariant } from './variants/update.js';
 import { verifyToken } from './user/verify-token.js';
 
-export function registerApiRoutes(app: ApiApp, services: Services): void {
+/** What the API routes use: each endpoint takes its own part of this (see its signature). */
+export type ApiDeps = Pick<
+  Services,
+  'accounts' | 'batchTokens' | 'clock' | 'rateLimits' | 'uploadSlots' | 'images' | 'variants' | 'keys' | 'deliveryConfig' | 'directUploads' | 'webhooks'
+>;
+
+export function registerApiRoutes(app: ApiApp, services: ApiDeps): void {
   verifyToken(app, services);
   uploadUrlRoutes(app, services);
   registerAccountScope(app, services, (scope) => {

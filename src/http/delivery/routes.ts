@@ -26,7 +26,7 @@ function clientGone(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
-export function registerDeliveryRoutes(app: ApiApp, services: Services): void {
+export function registerDeliveryRoutes(app: ApiApp, services: Pick<Services, 'delivery'>): void {
   void app.register(async (scope) => {
     scope.setErrorHandler(sendDeliveryError);
 

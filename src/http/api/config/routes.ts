@@ -18,7 +18,7 @@ export function getConfig(app: ApiApp): void {
   });
 }
 
-export function patchConfig(app: ApiApp, services: Services): void {
+export function patchConfig(app: ApiApp, services: Pick<Services, 'deliveryConfig'>): void {
   app.patch('/images/v1/config', {
     schema: { body: ConfigBody },
     config: { permission: 'write' },

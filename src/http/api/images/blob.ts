@@ -3,7 +3,7 @@ import type { Services } from '../../../services.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { ImageParams } from './schemas.js';
 
-export function getImageBlob(app: ApiApp, services: Services): void {
+export function getImageBlob(app: ApiApp, services: Pick<Services, 'images'>): void {
   app.get('/images/v1/:image_id/blob', {
     schema: { params: ImageParams },
     config: { permission: 'read' },

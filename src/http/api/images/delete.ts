@@ -4,7 +4,7 @@ import { ok } from '../../envelope.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { ImageParams } from './schemas.js';
 
-export function deleteImage(app: ApiApp, services: Services): void {
+export function deleteImage(app: ApiApp, services: Pick<Services, 'images'>): void {
   app.delete('/images/v1/:image_id', {
     schema: { params: ImageParams },
     config: { permission: 'write' },

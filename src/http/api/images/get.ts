@@ -4,7 +4,7 @@ import { ok } from '../../envelope.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { ImageParams } from './schemas.js';
 
-export function getImage(app: ApiApp, services: Services): void {
+export function getImage(app: ApiApp, services: Pick<Services, 'images'>): void {
   app.get('/images/v1/:image_id', {
     schema: { params: ImageParams },
     config: { permission: 'read' },

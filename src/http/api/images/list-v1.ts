@@ -12,7 +12,7 @@ const ListV1Query = Type.Object({
   creator: Type.Optional(Type.String()),
 });
 
-export function listImagesV1(app: ApiApp, services: Services): void {
+export function listImagesV1(app: ApiApp, services: Pick<Services, 'images'>): void {
   app.get('/images/v1', {
     schema: { querystring: ListV1Query },
     config: { permission: 'read' },

@@ -17,7 +17,7 @@ const ListV2Query = Type.Object(
   { additionalProperties: true },
 );
 
-export function listImagesV2(app: ApiApp, services: Services): void {
+export function listImagesV2(app: ApiApp, services: Pick<Services, 'images'>): void {
   app.get('/images/v2', {
     schema: { querystring: ListV2Query },
     config: { permission: 'read' },

@@ -14,7 +14,7 @@ const UpdateBody = Type.Object(
   { additionalProperties: true },
 );
 
-export function updateImage(app: ApiApp, services: Services): void {
+export function updateImage(app: ApiApp, services: Pick<Services, 'images'>): void {
   app.patch('/images/v1/:image_id', {
     schema: { params: ImageParams, body: UpdateBody },
     config: { permission: 'write' },

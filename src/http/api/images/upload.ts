@@ -6,7 +6,7 @@ import { accountOf, type ApiApp } from '../../types.js';
 import { uploadSlot } from '../upload-slot.js';
 import { checkDeclaredLength, readUploadForm } from './upload-form.js';
 
-export function uploadImage(app: ApiApp, services: Services): void {
+export function uploadImage(app: ApiApp, services: Pick<Services, 'images' | 'uploadSlots'>): void {
   app.post('/images/v1', {
     config: { permission: 'write' },
     onRequest: uploadSlot(services),

@@ -6,14 +6,14 @@ import { accountOf, type ApiApp } from '../../types.js';
 
 const KeyParams = Type.Object({ signing_key_name: Type.String({ minLength: 1 }) });
 
-export function listKeys(app: ApiApp, services: Services): void {
+export function listKeys(app: ApiApp, services: Pick<Services, 'keys'>): void {
   app.get('/images/v1/keys', {
     config: { permission: 'read' },
     handler: async (request) => ok(await services.keys.list(accountOf(request))),
   });
 }
 
-export function putKey(app: ApiApp, services: Services): void {
+export function putKey(app: ApiApp, services: Pick<Services, 'keys'>): void {
   app.put('/images/v1/keys/:signing_key_name', {
     schema: { params: KeyParams },
     config: { permission: 'write' },
@@ -21,7 +21,7 @@ export function putKey(app: ApiApp, services: Services): void {
   });
 }
 
-export function deleteKey(app: ApiApp, services: Services): void {
+export function deleteKey(app: ApiApp, services: Pick<Services, 'keys'>): void {
   app.delete('/images/v1/keys/:signing_key_name', {
     schema: { params: KeyParams },
     config: { permission: 'write' },

@@ -40,7 +40,7 @@ function fromJson(body: Static<typeof DirectUploadJson> | undefined): DirectUplo
   return { id, creator, expiry, requireSignedURLs, metadata: metadata === undefined ? undefined : validateMetadata(metadata) };
 }
 
-export function createDirectUpload(app: ApiApp, services: Services): void {
+export function createDirectUpload(app: ApiApp, services: Pick<Services, 'directUploads'>): void {
   app.post('/images/v1/direct_upload', {
     schema: { body: DirectUploadJson },
     config: { permission: 'write' },

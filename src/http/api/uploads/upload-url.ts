@@ -16,7 +16,7 @@ const UploadParams = Type.Object({ hash: Type.String(), token: Type.String() });
 const cors = (reply: FastifyReply) =>
   reply.header('access-control-allow-origin', '*').header('access-control-allow-methods', 'POST, OPTIONS').header('access-control-max-age', '86400');
 
-export function uploadUrlRoutes(app: ApiApp, services: Services): void {
+export function uploadUrlRoutes(app: ApiApp, services: Pick<Services, 'directUploads' | 'uploadSlots'>): void {
   app.options('/upload/:hash/:token', async (request, reply) => {
     const requested = request.headers['access-control-request-headers'];
     return cors(reply).header('access-control-allow-headers', requested ?? 'content-type').code(204).send();

@@ -4,7 +4,7 @@ import type { Services } from '../../../services.js';
 import { readCredentials } from '../credentials-headers.js';
 import type { ApiApp } from '../../types.js';
 
-export function verifyToken(app: ApiApp, services: Services): void {
+export function verifyToken(app: ApiApp, services: Pick<Services, 'accounts'>): void {
   app.get('/client/v4/user/tokens/verify', async (request) => {
     const credentials = readCredentials(request.headers);
     if (credentials.kind !== 'token') throw errors.invalidApiToken();

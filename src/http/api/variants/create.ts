@@ -5,7 +5,7 @@ import { ok } from '../../envelope.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { CreateVariantBody } from './schemas.js';
 
-export function createVariant(app: ApiApp, services: Services): void {
+export function createVariant(app: ApiApp, services: Pick<Services, 'variants'>): void {
   app.post('/images/v1/variants', {
     schema: { body: CreateVariantBody },
     config: { permission: 'write' },

@@ -4,7 +4,7 @@ import { ok } from '../../envelope.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { VariantParams } from './schemas.js';
 
-export function deleteVariant(app: ApiApp, services: Services): void {
+export function deleteVariant(app: ApiApp, services: Pick<Services, 'variants'>): void {
   app.delete('/images/v1/variants/:variant_id', {
     schema: { params: VariantParams },
     config: { permission: 'write' },

@@ -5,7 +5,7 @@ import { ok } from '../../envelope.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { VariantParams } from './schemas.js';
 
-export function getVariant(app: ApiApp, services: Services): void {
+export function getVariant(app: ApiApp, services: Pick<Services, 'variants'>): void {
   for (const flat of [false, true]) {
     app.get(`/images/v1/variants/:variant_id${flat ? '/flat' : ''}`, {
       schema: { params: VariantParams },

@@ -5,7 +5,7 @@ import { ok } from '../../envelope.js';
 import { accountOf, type ApiApp } from '../../types.js';
 import { VariantBody, VariantParams } from './schemas.js';
 
-export function updateVariant(app: ApiApp, services: Services): void {
+export function updateVariant(app: ApiApp, services: Pick<Services, 'variants'>): void {
   app.patch('/images/v1/variants/:variant_id', {
     schema: { params: VariantParams, body: VariantBody },
     config: { permission: 'write' },

@@ -6,14 +6,14 @@ import { accountOf, type ApiApp } from '../../types.js';
 
 const WebhookBody = Type.Object({ url: Type.String(), secret: Type.Optional(Type.String()) });
 
-export function getWebhook(app: ApiApp, services: Services): void {
+export function getWebhook(app: ApiApp, services: Pick<Services, 'webhooks'>): void {
   app.get('/images/v1/webhook', {
     config: { permission: 'write' },
     handler: async (request) => ok(await services.webhooks.get(accountOf(request))),
   });
 }
 
-export function putWebhook(app: ApiApp, services: Services): void {
+export function putWebhook(app: ApiApp, services: Pick<Services, 'webhooks'>): void {
   app.put('/images/v1/webhook', {
     schema: { body: WebhookBody },
     config: { permission: 'write' },
@@ -21,7 +21,7 @@ export function putWebhook(app: ApiApp, services: Services): void {
   });
 }
 
-export function deleteWebhook(app: ApiApp, services: Services): void {
+export function deleteWebhook(app: ApiApp, services: Pick<Services, 'webhooks'>): void {
   app.delete('/images/v1/webhook', {
     config: { permission: 'write' },
     handler: async (request) => {
