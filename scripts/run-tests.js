@@ -5,7 +5,7 @@
 //
 // Two passes: everything on the embedded stores (SQLite + files), then the API and delivery suites
 // again on the scaled stores (PostgreSQL + S3; PICTOR_TEST_ENGINE=scaled, see
-// test/support/test-engine.ts), leaving out suites named *.embedded.test.ts. The scaled pass runs
+// test/helpers/test-engine.ts), leaving out suites named *.embedded.test.ts. The scaled pass runs
 // when PostgreSQL and S3 are both reachable. PICTOR_TEST_ENGINES=embedded (or =scaled) runs one.
 // Arguments go to vitest in both passes (`npm test -- test/api/auth` runs that suite twice).
 import { spawnSync } from 'node:child_process';

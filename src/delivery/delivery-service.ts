@@ -254,7 +254,7 @@ export class DeliveryService {
     }
     if (acceptCh.length) headers['accept-ch'] = acceptCh.join(', ');
     if (vary.length) headers.vary = vary.join(', ');
-    // Sanitised already; this stops any script that slipped through if the SVG is opened directly.
+    // Sanitized already; this stops any script that slipped through if the SVG is opened directly.
     if (rendition.contentType === 'image/svg+xml') headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
     const notModified = matchesEtag(request.ifNoneMatch, rendition.etag);
     return { status: notModified ? 304 : 200, headers, body: notModified ? undefined : rendition.body, cache: source };

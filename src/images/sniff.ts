@@ -1,4 +1,4 @@
-/** Recognises an image format from its first bytes; the declared Content-Type is never trusted. */
+/** Recognizes an image format from its first bytes; the declared Content-Type is never trusted. */
 import type { ImageFormat } from '../media/image-format.js';
 
 const ascii = (bytes: Buffer, start: number, end: number) => bytes.toString('latin1', start, end);

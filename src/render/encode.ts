@@ -1,7 +1,7 @@
 /**
  * The last step: one encoder per raster format (keyed like the format table), then the metadata
  * Cloudflare keeps. JPEG keeps the EXIF Copyright by default, all EXIF with metadata=keep; every
- * other format is written without metadata. Colours are already sRGB (sharp converts embedded
+ * other format is written without metadata. Colors are already sRGB (sharp converts embedded
  * profiles on input), so no profile is embedded.
  */
 import type { OutputInfo, Sharp } from 'sharp';

@@ -62,7 +62,7 @@ export function negotiateFormat(request: FormatRequest): FormatChoice {
     progressive: format === 'jpeg' && progressive,
     varyAccept,
   });
-  // SVGs are served sanitised and never converted (Cloudflare ignores every option for them).
+  // SVGs are served sanitized and never converted (Cloudflare ignores every option for them).
   if (source.format === 'svg') return choose('svg');
   switch (requested) {
     case 'json':

@@ -96,7 +96,7 @@ export const withinDeadline = ({ deadline }: RenderInput, image: Sharp): Sharp =
 
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
- * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded colour
+ * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded color
  * profile is not carried over: pixels are taken as sRGB.
  */
 async function openHeic({ bytes, deadline }: RenderInput, source: SourceInfo): Promise<Sharp> {

@@ -6,7 +6,7 @@
  *
  * A field that is absent means "Cloudflare's default"; the parser never stores a value equal to the
  * default, so two requests that mean the same thing have the same spec (and the same cache key).
- * Exceptions are noted on the field: an explicit value that changes behaviour is kept.
+ * Exceptions are noted on the field: an explicit value that changes behavior is kept.
  */
 
 export const fits = ['scale-down', 'contain', 'cover', 'crop', 'aspect-crop', 'pad', 'squeeze', 'scale-up'] as const;
@@ -41,7 +41,7 @@ export type Flip = (typeof flips)[number];
 export const rotations = [90, 180, 270] as const;
 export type Rotation = (typeof rotations)[number];
 
-/** sRGB colour with 8-bit channels; `a` is alpha as a byte (255 = opaque) so it round-trips exactly. */
+/** sRGB color with 8-bit channels; `a` is alpha as a byte (255 = opaque) so it round-trips exactly. */
 export interface Rgba {
   readonly r: number;
   readonly g: number;
@@ -71,9 +71,9 @@ export interface TrimSides {
 /** `trim=border` with optional `trim.border.color`, `.tolerance`, `.keep`. */
 export interface TrimBorder {
   readonly kind: 'border';
-  /** Border colour; detected from the top-left pixel when absent. */
+  /** Border color; detected from the top-left pixel when absent. */
   readonly color?: Rgba;
-  /** Largest colour difference still counted as border, 0..255. */
+  /** Largest color difference still counted as border, 0..255. */
   readonly tolerance?: number;
   /** Pixels of the detected border to leave in place. */
   readonly keep?: number;

@@ -92,7 +92,7 @@ function finishTrim({ trimSides, trimBorder }: ParseState): Trim | undefined {
   };
 }
 
-/** Splits on commas that are not inside parentheses (CSS colour functions contain commas). */
+/** Splits on commas that are not inside parentheses (CSS color functions contain commas). */
 function splitOptions(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;

@@ -1,11 +1,11 @@
 /** The command line: `pictor [serve]`, `accounts create`, `tokens create|list|revoke`, `users create`, `sign`, `webhooks`, `migrate-storage`, `config`. */
 import { parseArgs } from 'node:util';
-import { failureMessage } from './cli/failure-message.js';
-import { UsageError } from './cli/usage-error.js';
-import { configTable, isConfigError, loadConfig } from './config.js';
+import { failureMessage } from './failure-message.js';
+import { UsageError } from './usage-error.js';
+import { configTable, isConfigError, loadConfig } from '../config.js';
 
 // Each command's module loads on demand: the cluster primary and one-off commands stay small.
-const admin = () => import('./cli/admin.js');
+const admin = () => import('./admin.js');
 
 const usage = `Usage:
   pictor [serve]                                   run the server (configuration from the environment)
@@ -68,7 +68,7 @@ async function run(argv: string[]): Promise<void> {
   };
   switch (command) {
     case 'serve':
-      return (await import('./cli/serve.js')).serve(config);
+      return (await import('./serve.js')).serve(config);
     case 'accounts create':
       if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw new UsageError('--id must be 32 lowercase hex characters');
       return (await admin()).createAccountCommand(config, { id: values.id, name: values.name });
@@ -83,13 +83,13 @@ async function run(argv: string[]): Promise<void> {
     case 'webhooks delete':
       return (await admin()).webhookCommand(config, positionals[1] as 'set' | 'show' | 'delete', { account: need('account'), url: values.url, secret: values.secret });
     case 'migrate-storage':
-      return (await import('./cli/migrate-storage.js')).migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
+      return (await import('./migrate-storage.js')).migrateStorageCommand(config, { toDatabase: values['to-database'], toBlobs: values['to-blobs'] });
     case 'users create':
       return (await admin()).createUserCommand(config, { email: need('email'), account: need('account') });
     default:
       if (positionals[0] === 'sign') {
         const seconds = values['no-expiry'] ? null : expiresIn(values['expires-in'] ?? '3600', '; --no-expiry for none');
-        return (await import('./cli/sign.js')).signCommand(config, positionals[1], { expiresIn: seconds, key: values.key });
+        return (await import('./sign.js')).signCommand(config, positionals[1], { expiresIn: seconds, key: values.key });
       }
       if (positionals[0] === 'tokens' && positionals[1] === 'revoke') {
         if (positionals.length !== 3) throw new UsageError('tokens revoke takes one token id');
