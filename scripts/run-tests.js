@@ -35,6 +35,10 @@ function reachable(url, fallbackPort) {
   });
 }
 
+// The layering rules (.dependency-cruiser.cjs) run first: a broken rule fails the run before any suite.
+const layering = spawnSync('npm', ['run', 'lint:deps', '--silent'], { stdio: 'inherit' });
+if (layering.status !== 0) process.exit(layering.status ?? 1);
+
 const services = [
   { name: 'PostgreSQL', env: 'TEST_DATABASE_URL', fallback: 'postgres://postgres@127.0.0.1:5432/test', port: 5432 },
   { name: 'Redis', env: 'TEST_REDIS_URL', fallback: 'redis://127.0.0.1:6379', port: 6379 },

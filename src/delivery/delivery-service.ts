@@ -24,7 +24,7 @@ import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../render/spec.js';
 import type { MemoryLru } from '../cache/memory-lru.js';
-import { connectionHintHeaders, widthHintHeaders } from '../http/delivery/client-hint-headers.js';
+import { connectionHintHeaders, widthHintHeaders } from './client-hint-headers.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
 import type { DeliveryPath } from './delivery-path.js';
 import type { PurgeGenerations } from '../purge/purge-generations.js';

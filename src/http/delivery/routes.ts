@@ -9,7 +9,7 @@ import { errors } from '../../errors.js';
 import { sendDeliveryError } from '../delivery-errors.js';
 import { isApiPath } from '../route-areas.js';
 import type { Services } from '../../services.js';
-import { readClientHints } from './client-hint-headers.js';
+import { readClientHints } from '../../delivery/client-hint-headers.js';
 import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from '../../delivery/delivery-path.js';
 
 /** A mistyped API path reaches the delivery wildcard routes: answer it as the API would. */

@@ -5,7 +5,7 @@
  * one client's rendition to another).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ClientHints } from '../../render/client-hints.js';
+import type { ClientHints } from '../render/client-hints.js';
 
 /** Each hint's headers, preferred first (the Sec-CH- form, then the legacy one). */
 const hintHeaders = {
