@@ -5,7 +5,7 @@
 //
 // Two passes: everything on the embedded stores (SQLite + files), then the API and delivery suites
 // again on the scaled stores (PostgreSQL + S3; PICTOR_TEST_ENGINE=scaled, see
-// test/support/test-engine.ts), leaving out suites named *.embedded.test.ts. The scaled pass runs
+// test/helpers/test-engine.ts), leaving out suites named *.embedded.test.ts. The scaled pass runs
 // when PostgreSQL and S3 are both reachable. PICTOR_TEST_ENGINES=embedded (or =scaled) runs one.
 // Arguments go to vitest in both passes (`npm test -- test/api/auth` runs that suite twice).
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,10 @@ function reachable(url, fallbackPort) {
     socket.once('error', () => done(false));
   });
 }
+
+// The layering rules (.dependency-cruiser.cjs) run first: a broken rule fails the run before any suite.
+const layering = spawnSync('npm', ['run', 'lint:deps', '--silent'], { stdio: 'inherit' });
+if (layering.status !== 0) process.exit(layering.status ?? 1);
 
 const services = [
   { name: 'PostgreSQL', env: 'TEST_DATABASE_URL', fallback: 'postgres://postgres@127.0.0.1:5432/test', port: 5432 },

@@ -2,6 +2,8 @@
  * Every limit Pictor enforces, in one place (Cloudflare Images' published limits unless noted).
  * Validation code imports from here; docs/api-compatibility.md quotes these numbers.
  */
+import { availableParallelism } from 'node:os';
+
 export const limits = {
   /** Bytes per uploaded file (hosted images: 10 MB). */
   maxFileBytes: 10 * 1024 * 1024,
@@ -109,4 +111,13 @@ export const limits = {
       workerHeapMb: 256,
     },
   },
+  /** Uploads inspected at once (sharp decodes in parallel: one per core, at least 2) and waiting. */
+  inspect: {
+    concurrency: Math.max(2, availableParallelism()),
+    queued: 64,
+  },
+  /** Per-credential request windows: Cloudflare's API allows 1200 requests per 5 minutes per user; batch tokens 200 per second. */
+  rateLimitWindowMs: { api: 300_000, batch: 1000 },
+  /** How often the webhook dispatcher looks for due deliveries. */
+  webhookPollMs: 1000,
 } as const;

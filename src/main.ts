@@ -12,4 +12,4 @@ sizeThreadPool();
 // would only bury the banner or the one-line error an operator reads.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-await import('./cli.js');
+await import('./cli/index.js');

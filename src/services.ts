@@ -3,24 +3,24 @@
  * buildApp() takes the result; main.ts and the tests both start here.
  */
 import cluster from 'node:cluster';
-import os from 'node:os';
 import path from 'node:path';
 import { AccountService } from './accounts/account-service.js';
 import { createVision } from './ai/vision.js';
 import { BatchTokenService } from './accounts/batch-tokens.js';
 import { DeliveryConfigService } from './accounts/delivery-config.js';
-import type { SigningKeyRepository, VariantRepository } from './accounts/model.js';
+import type { SigningKeyRepository } from './signing/model.js';
+import type { VariantRepository } from './variants/model.js';
 import { ClusterFlights, localFlights } from './cache/cluster-flights.js';
 import { DiskCache } from './cache/disk-cache.js';
 import { MemoryLru } from './cache/memory-lru.js';
-import { openPurgeBus } from './cache/open-purge-bus.js';
-import type { PurgeBus } from './cache/purge-bus.js';
+import { openPurgeBus } from './purge/open-purge-bus.js';
+import type { PurgeBus } from './purge/purge-bus.js';
 import { imageKeyPrefix } from './cache/rendition.js';
 import { RenditionCache } from './cache/rendition-cache.js';
 import { DeliveryMetadata } from './delivery/delivery-metadata.js';
 import { DeliveryService } from './delivery/delivery-service.js';
-import { DeliveryVersionBump } from './delivery/delivery-version-bump.js';
-import { PurgeGenerations } from './delivery/purge-generations.js';
+import { DeliveryVersionBump } from './purge/delivery-version-bump.js';
+import { PurgeGenerations } from './purge/purge-generations.js';
 import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
@@ -35,7 +35,8 @@ import { openBlobStore } from './storage/blobs/open-blob-store.js';
 import { type Database, openDatabase } from './storage/database.js';
 import { KyselyImageChanges } from './storage/image-change-transactions.js';
 import { KyselyImageRepository } from './storage/image-repository.js';
-import { KyselySigningKeyRepository, KyselyVariantRepository } from './storage/variant-repository.js';
+import { KyselySigningKeyRepository } from './storage/signing-key-repository.js';
+import { KyselyVariantRepository } from './storage/variant-repository.js';
 import { SigningKeyService } from './signing/key-service.js';
 import { BoundedQueue } from './util/bounded-queue.js';
 import { VariantService } from './variants/variant-service.js';
@@ -104,13 +105,24 @@ export interface ServiceOverrides {
   log?: Log;
 }
 
+/** The purge bus the settings name (Redis, PostgreSQL LISTEN/NOTIFY, or between this machine's workers). */
+export function openConfiguredPurgeBus(config: Pick<Config, 'purgeBusUrl' | 'databaseUrl'>, database: Database, log: Log): Promise<PurgeBus> {
+  return openPurgeBus(
+    {
+      redisUrl: config.purgeBusUrl,
+      postgres: database.dialect === 'postgres' ? { connectionString: config.databaseUrl, db: database.db } : undefined,
+    },
+    (err) => log.warn({ err }, 'purge bus'),
+  );
+}
+
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
-  const bus = await openPurgeBus(config, database, (err) => log.warn({ err }, 'purge bus'));
+  const bus = await openConfiguredPurgeBus(config, database, log);
   const purge = new DeliveryVersionBump(bus, accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
@@ -126,7 +138,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       timeoutMs: config.webhookTimeoutMs,
       retryBaseMs: config.webhookRetryBaseMs,
       maxAttempts: config.webhookMaxAttempts,
-      pollMs: 1000,
+      pollMs: limits.webhookPollMs,
       policy: webhookPolicy,
     },
     (err) => log.error({ err }, 'webhook dispatcher failed'),
@@ -151,7 +163,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         })),
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
-    inspectQueue: new BoundedQueue(Math.max(2, os.availableParallelism()), 64),
+    inspectQueue: new BoundedQueue(limits.inspect.concurrency, limits.inspect.queued),
     svgSanitizer,
     onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
@@ -229,9 +241,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     webhookDispatcher,
     batchTokens: new BatchTokenService(new KyselyBatchTokenRepository(database.db), clock),
     rateLimits: {
-      // Cloudflare's API allows 1200 requests per 5 minutes per user; batch tokens 200 per second.
-      api: config.apiRateLimit > 0 ? new RateLimiter(config.apiRateLimit, 300_000) : undefined,
-      batch: new RateLimiter(config.batchRateLimit, 1000),
+      api: config.apiRateLimit > 0 ? new RateLimiter(config.apiRateLimit, limits.rateLimitWindowMs.api) : undefined,
+      batch: new RateLimiter(config.batchRateLimit, limits.rateLimitWindowMs.batch),
     },
     uploadSlots: config.uploadsPerClient > 0 ? new ClientSlots(config.uploadsPerClient) : undefined,
     urls,

@@ -4,7 +4,7 @@ const LATENCY_UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 function latencyMs(text) {
   const match = text.match(/^([\d.]+)(us|ms|s|m|h)$/);
-  if (!match) throw new Error(`unrecognised wrk latency "${text}"`);
+  if (!match) throw new Error(`unrecognized wrk latency "${text}"`);
   return Number(match[1]) * LATENCY_UNIT_MS[match[2]];
 }
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { buildApp } from '../../src/app.js';
+import { buildApp } from '../../src/http/app.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
 import { createServices } from '../../src/services.js';

@@ -1,6 +1,7 @@
 /** What every new account starts with: the `public` variant and a `default` signing key. */
 import { limits } from '../limits.js';
-import type { SigningKeyRecord, VariantRecord } from './model.js';
+import type { SigningKeyRecord } from '../signing/model.js';
+import type { VariantRecord } from '../variants/model.js';
 import { newSigningKeyValue } from './credentials.js';
 
 export const PUBLIC_VARIANT = 'public';

@@ -1,5 +1,5 @@
 /** Account-wide delivery settings: flexible variants on/off and the browser TTL. */
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 import { errors } from '../errors.js';
 import type { AccountService } from './account-service.js';
 import type { Account } from './model.js';

@@ -1,4 +1,6 @@
 /** Accounts, API credentials and what the account domain needs from storage. */
+import type { SigningKeyRecord } from '../signing/model.js';
+import type { VariantRecord } from '../variants/model.js';
 
 export type Permission = 'read' | 'write';
 
@@ -36,32 +38,6 @@ export interface UserRecord {
   createdMs: number;
 }
 
-export interface VariantOptions {
-  fit: 'scale-down' | 'contain' | 'cover' | 'crop' | 'pad';
-  /** Cloudflare's schema requires both; its docs also show width-only variants. */
-  width?: number;
-  height?: number;
-  metadata: 'keep' | 'copyright' | 'none';
-  browser_ttl?: number;
-  [extra: string]: unknown;
-}
-
-export interface VariantRecord {
-  accountId: string;
-  id: string;
-  options: VariantOptions;
-  neverRequireSignedURLs: boolean;
-  version: number;
-  createdMs: number;
-}
-
-export interface SigningKeyRecord {
-  accountId: string;
-  name: string;
-  value: string;
-  createdMs: number;
-}
-
 /** Everything created with a new account, written in one transaction. */
 export interface NewAccount {
   account: Account;
@@ -90,28 +66,4 @@ export interface AccountRepository {
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   addMember(userId: string, accountId: string): Promise<void>;
   userAccountIds(userId: string): Promise<string[]>;
-}
-
-export interface VariantRepository {
-  list(accountId: string): Promise<VariantRecord[]>;
-  find(accountId: string, id: string): Promise<VariantRecord | undefined>;
-  /** Inserts; throws DuplicateVariantError when the name exists. */
-  insert(variant: VariantRecord): Promise<void>;
-  /** Replaces options/flag and bumps `version`. */
-  update(accountId: string, id: string, patch: Pick<VariantRecord, 'options' | 'neverRequireSignedURLs'>): Promise<VariantRecord | undefined>;
-  remove(accountId: string, id: string): Promise<boolean>;
-  count(accountId: string): Promise<number>;
-}
-
-export interface SigningKeyRepository {
-  list(accountId: string): Promise<SigningKeyRecord[]>;
-  /** Creates or rotates the key of that name. */
-  upsert(key: SigningKeyRecord): Promise<void>;
-  remove(accountId: string, name: string): Promise<boolean>;
-}
-
-export class DuplicateVariantError extends Error {
-  constructor() {
-    super('duplicate variant');
-  }
 }

@@ -13,7 +13,7 @@ import { coordinateFlights } from '../cache/cluster-flights.js';
 import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.js';
 import { serveMetricsPort } from '../metrics/metrics-endpoint.js';
 import { createLogger } from '../logger.js';
-import { relayPurgeMessages } from '../cache/purge-bus-cluster.js';
+import { relayPurgeMessages } from '../purge/purge-bus-cluster.js';
 import type { Config } from '../config.js';
 import { KyselyAccountRepository } from '../storage/account-repository.js';
 import { openDatabase } from '../storage/database.js';

@@ -1,7 +1,7 @@
 /** A serving process: the only process (PICTOR_WORKERS=1) or one worker of the cluster. */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { buildApp } from '../app.js';
+import { buildApp } from '../http/app.js';
 import { startBackgroundJobs } from '../background-jobs.js';
 import { bootstrap } from '../bootstrap.js';
 import type { Config } from '../config.js';

@@ -9,9 +9,11 @@
  *   while the account's `deliveryVersion` is the one it was cached under: every change that
  *   affects delivery bumps that version before its API call returns (DeliveryVersionBump).
  */
-import type { Account, SigningKeyRepository, VariantRecord, VariantRepository } from '../accounts/model.js';
+import type { Account } from '../accounts/model.js';
+import type { SigningKeyRepository } from '../signing/model.js';
+import type { VariantRecord, VariantRepository } from '../variants/model.js';
 import type { AccountService } from '../accounts/account-service.js';
-import type { PurgeBus, PurgeEvent } from '../cache/purge-bus.js';
+import type { PurgeBus, PurgeEvent } from '../purge/purge-bus.js';
 import type { ImageRecord, ImageRepository } from '../images/model.js';
 
 const MAX_IMAGES = 50_000;

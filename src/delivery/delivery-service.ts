@@ -18,12 +18,12 @@ import type { BlobStore } from '../storage/blobs/blob-store.js';
 import type { BoundedQueue } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
-import type { TransformSpec } from '../variants/transform-spec.js';
+import type { TransformSpec } from '../render/spec.js';
 import type { MemoryLru } from '../cache/memory-lru.js';
 import { connectionHintHeaders, widthHintHeaders } from './client-hint-headers.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
 import type { DeliveryPath } from './delivery-path.js';
-import type { PurgeGenerations } from './purge-generations.js';
+import type { PurgeGenerations } from '../purge/purge-generations.js';
 
 export interface DeliveryRequest {
   path: DeliveryPath;

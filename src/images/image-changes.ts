@@ -6,7 +6,7 @@
  * after commit: a missed purge is harmless because the bumped version is part of every cache key.
  */
 import type { AccountRepository } from '../accounts/model.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 import type { WebhookRepository } from '../webhooks/model.js';
 import type { ImageEvents } from './image-events.js';
 import type { ImageRepository } from './model.js';

@@ -3,7 +3,8 @@
  * bytes are proven to be an acceptable image, and the blob is durable before its row exists.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Account, VariantRepository } from '../accounts/model.js';
+import type { Account } from '../accounts/model.js';
+import type { VariantRepository } from '../variants/model.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';

@@ -10,8 +10,8 @@ import { limits } from '../limits.js';
 import { decodeHeic } from '../render/heic-decoder.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { inspectSvg } from './inspect-svg.js';
-import type { ImageFormat } from './model.js';
-import { declaredTypeMatches, mimeOf, sniffFormat } from './sniff.js';
+import { type ImageFormat, mimeOf } from '../media/image-format.js';
+import { declaredTypeMatches, sniffFormat } from './sniff.js';
 
 export interface InspectedImage {
   format: ImageFormat;

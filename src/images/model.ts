@@ -1,6 +1,5 @@
 /** The image record and what the image domain needs from storage. */
-
-export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'svg' | 'avif' | 'heic';
+import type { ImageFormat } from '../media/image-format.js';
 
 export type JsonObject = { [key: string]: unknown };
 

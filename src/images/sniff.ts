@@ -1,5 +1,5 @@
-/** Recognises an image format from its first bytes; the declared Content-Type is never trusted. */
-import type { ImageFormat } from './model.js';
+/** Recognizes an image format from its first bytes; the declared Content-Type is never trusted. */
+import type { ImageFormat } from '../media/image-format.js';
 
 const ascii = (bytes: Buffer, start: number, end: number) => bytes.toString('latin1', start, end);
 
@@ -35,16 +35,6 @@ export function sniffFormat(bytes: Buffer): ImageFormat | undefined {
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
   return sniffIsoBmff(bytes) ?? (looksLikeSvg(bytes) ? 'svg' : undefined);
 }
-
-export const mimeOf: Record<ImageFormat, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  avif: 'image/avif',
-  heic: 'image/heic',
-};
 
 /** Declared types that may carry each format (aliases browsers and tools send). */
 const declaredAliases: Record<ImageFormat, string[]> = {

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { failure } from '../api/envelope.js';
+import { failure } from '../http/envelope.js';
 import { errors, type ImagesError } from '../errors.js';
 
 export interface ScrapeAnswer {

@@ -29,7 +29,7 @@ const refusedNames = new Set([
 ]);
 
 export function isRefusedHostName(hostname: string): boolean {
-  const name = normaliseHostName(hostname);
+  const name = normalizeHostName(hostname);
   return refusedNames.has(name) || name.endsWith('.localhost');
 }
 
@@ -42,14 +42,14 @@ export function createAddressPolicy(allow: readonly string[]): AddressPolicy {
     else if (ipaddr.isValid(entry)) {
       const address = ipaddr.process(entry);
       allowedRanges.push([address, address.kind() === 'ipv4' ? 32 : 128]);
-    } else allowedHosts.add(normaliseHostName(entry));
+    } else allowedHosts.add(normalizeHostName(entry));
   }
 
   const isAllowListed = (address: Address) =>
     allowedRanges.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
 
   return {
-    exemptsHost: (hostname) => allowedHosts.has(normaliseHostName(hostname)),
+    exemptsHost: (hostname) => allowedHosts.has(normalizeHostName(hostname)),
     refusalFor(text) {
       if (!ipaddr.isValid(text)) return 'not an IP address';
       // process() unwraps IPv4-mapped IPv6 (::ffff:127.0.0.1) so it is judged as the IPv4 it is.
@@ -66,7 +66,7 @@ function parseAllowedRange(cidr: string): [Address, number] {
   return ipaddr.parseCIDR(cidr);
 }
 
-function normaliseHostName(hostname: string): string {
+function normalizeHostName(hostname: string): string {
   return hostname.toLowerCase().replace(/\.$/, '');
 }
 

@@ -4,7 +4,7 @@
  * their renditions dropped from memory. Disk renditions are keyed by the source's content hash, so
  * once the source is fetched again they are either still right or never found again.
  */
-import type { PurgeBus, SourcePurgeTarget } from '../cache/purge-bus.js';
+import type { PurgeBus, SourcePurgeTarget } from '../purge/purge-bus.js';
 import type { RenditionCache } from '../cache/rendition-cache.js';
 import type { SourceCache } from './source-cache.js';
 import { sourceKeyPrefix } from './transform-service.js';

@@ -9,7 +9,7 @@ import { ImagesError } from '../errors.js';
 import type { ClientHints } from '../render/client-hints.js';
 import { makeRendition, matchesEtag, renditionHeaders, requestKeyParts, type HintHeaderNames, type RenditionMaker } from '../renditions/make-rendition.js';
 import { SpecMemo } from '../variants/spec-memo.js';
-import type { TransformSpec } from '../variants/transform-spec.js';
+import type { TransformSpec } from '../render/spec.js';
 import { originErrors } from './origin-errors.js';
 import type { OriginPolicy } from './origin-policy.js';
 import type { Source, SourceCache } from './source-cache.js';

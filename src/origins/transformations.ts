@@ -4,7 +4,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import type { Flights } from '../cache/cluster-flights.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 import type { RenditionCache } from '../cache/rendition-cache.js';
 import type { Config } from '../config.js';
 import { connectionHintHeaders, widthHintHeaders } from '../delivery/client-hint-headers.js';

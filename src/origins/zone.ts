@@ -5,7 +5,7 @@
  * PostgreSQL buses) still notices, on its next request, that a source must be checked again.
  */
 import type { Account } from '../accounts/model.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 
 export interface ZoneAccounts {
   findAccount(id: string): Promise<Account | undefined>;

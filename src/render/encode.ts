@@ -1,12 +1,12 @@
 /**
  * The last step: one encoder per raster format (keyed like the format table), then the metadata
  * Cloudflare keeps. JPEG keeps the EXIF Copyright by default, all EXIF with metadata=keep; every
- * other format is written without metadata. Colours are already sRGB (sharp converts embedded
+ * other format is written without metadata. Colors are already sRGB (sharp converts embedded
  * profiles on input), so no profile is embedded.
  */
 import type { OutputInfo, Sharp } from 'sharp';
 import { limits } from '../limits.js';
-import { specDefaults } from '../variants/transform-spec.js';
+import { specDefaults } from './spec.js';
 import { insertJpegExif, readExifCopyright, withUprightOrientation } from './exif.js';
 import type { RasterFormat } from './formats.js';
 import type { RenderJob } from './job.js';

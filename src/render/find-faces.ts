@@ -17,7 +17,7 @@ export function findFaces(input: RenderInput, source: SourceInfo, detect: NonNul
       .autoOrient()
       .resize(FACE_PROBE_PX, FACE_PROBE_PX, { fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
-      .toColourspace('srgb')
+      .toColorspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     return detect({ data, width: info.width, height: info.height });

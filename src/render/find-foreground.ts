@@ -17,7 +17,7 @@ export function findForeground(input: RenderInput, source: SourceInfo, segment: 
       .autoOrient()
       .resize(side, side, { fit: 'fill' })
       .removeAlpha()
-      .toColourspace('srgb')
+      .toColorspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     const mask = await segment({ data, width: side, height: side });

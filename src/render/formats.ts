@@ -3,9 +3,9 @@
  * type, file extension and abilities; `negotiateFormat` reads it to pick the format and `encode.ts`
  * keys its encoders by the same names.
  */
-import type { ImageFormat } from '../images/model.js';
+import type { ImageFormat } from '../media/image-format.js';
 import { limits } from '../limits.js';
-import type { FormatOption } from '../variants/transform-spec.js';
+import type { FormatOption } from './spec.js';
 import type { Size } from './geometry.js';
 
 export interface FormatInfo {
@@ -62,7 +62,7 @@ export function negotiateFormat(request: FormatRequest): FormatChoice {
     progressive: format === 'jpeg' && progressive,
     varyAccept,
   });
-  // SVGs are served sanitised and never converted (Cloudflare ignores every option for them).
+  // SVGs are served sanitized and never converted (Cloudflare ignores every option for them).
   if (source.format === 'svg') return choose('svg');
   switch (requested) {
     case 'json':

@@ -2,7 +2,7 @@
  * Sizes, boxes and the flip/rotate arithmetic the planner needs. Boxes are continuous (edges, not
  * pixel centres) so a rotation maps [x0, x1] to [H - x1, H - x0] without off-by-one terms.
  */
-import type { Flip, FocalPoint, Rotation } from '../variants/transform-spec.js';
+import type { Flip, FocalPoint, Rotation } from './spec.js';
 
 export interface Size {
   readonly width: number;

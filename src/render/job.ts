@@ -1,6 +1,6 @@
 /** What every pipeline step reads, and the step signature itself. */
 import type { Sharp } from 'sharp';
-import type { TransformSpec } from '../variants/transform-spec.js';
+import type { TransformSpec } from './spec.js';
 import type { FormatChoice } from './formats.js';
 import type { GeometryPlan } from './plan-geometry.js';
 import type { Pixels } from './pixels.js';

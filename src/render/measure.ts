@@ -5,9 +5,9 @@
  */
 import sharp from 'sharp';
 import type { Vision } from '../ai/vision.js';
-import type { TransformSpec, TrimBorder, FocalPoint } from '../variants/transform-spec.js';
+import type { TransformSpec, TrimBorder, FocalPoint } from './spec.js';
 import { clientWidthFromHints, type ClientHints } from './client-hints.js';
-import { sharpColour } from './colour.js';
+import { sharpColor } from './color.js';
 import { boxAround, findFaces } from './find-faces.js';
 import type { Box } from './geometry.js';
 import type { GeometryHints } from './plan-geometry.js';
@@ -39,13 +39,13 @@ export async function measureHints(
 
 const centreOf = (box: Box): FocalPoint => ({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
 
-/** The box left after removing the border colour (top-left pixel's unless given). */
+/** The box left after removing the border color (top-left pixel's unless given). */
 async function findBorder(input: RenderInput, source: SourceInfo, trim: TrimBorder): Promise<Box> {
   // Settled first so the offsets are in display orientation, whatever order sharp would use.
   const upright = fromPixels(await toPixels((await openImage(input, source, false)).autoOrient()));
   const { info } = await upright
     .trim({
-      ...(trim.color && { background: sharpColour(trim.color) }),
+      ...(trim.color && { background: sharpColor(trim.color) }),
       ...(trim.tolerance !== undefined && { threshold: trim.tolerance }),
       ...(trim.keep !== undefined && { margin: trim.keep }),
     })

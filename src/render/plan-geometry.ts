@@ -7,7 +7,7 @@
 import type { RelativeBox } from '../ai/vision.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
-import { specDefaults, type FocalPoint, type Gravity, type TransformSpec, type TrimSides } from '../variants/transform-spec.js';
+import { specDefaults, type FocalPoint, type Gravity, type TransformSpec, type TrimSides } from './spec.js';
 import {
   noSides,
   pixelBox,

@@ -1,5 +1,5 @@
 import { limits } from '../limits.js';
-import type { Quality, TransformSpec } from '../variants/transform-spec.js';
+import type { Quality, TransformSpec } from './spec.js';
 import { isSlowConnection, type ClientHints } from './client-hints.js';
 import type { RasterFormat } from './formats.js';
 

@@ -4,7 +4,7 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors, ImagesError } from '../errors.js';
-import type { ImageFormat } from '../images/model.js';
+import type { ImageFormat } from '../media/image-format.js';
 import { limits } from '../limits.js';
 import type { Deadline } from './deadline.js';
 import { decodeHeic } from './heic-decoder.js';
@@ -96,7 +96,7 @@ export const withinDeadline = ({ deadline }: RenderInput, image: Sharp): Sharp =
 
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
- * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded colour
+ * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded color
  * profile is not carried over: pixels are taken as sRGB.
  */
 async function openHeic({ bytes, deadline }: RenderInput, source: SourceInfo): Promise<Sharp> {

@@ -1,5 +1,5 @@
 /**
- * What a sanitised SVG may contain: drawing, text, paint servers, filters and declarative
+ * What a sanitized SVG may contain: drawing, text, paint servers, filters and declarative
  * animation. Everything else (script, foreignObject, HTML, editor namespaces) is dropped with its
  * content. Hyperlinks (`a`) are unwrapped: their content stays, the link goes.
  */
@@ -52,7 +52,7 @@ export const allowedAttributes = words(`
   keyTimes keySplines from to by additive accumulate path keyPoints origin
 `);
 
-/** Author-defined attributes with no behaviour. */
+/** Author-defined attributes with no behavior. */
 export const allowedAttributePattern = /^(?:data|aria)-[a-z0-9-]+$/;
 
 /** Attributes animation elements may target: drawing attributes, never links, handlers or CSS. */

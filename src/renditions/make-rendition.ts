@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Rendition } from '../cache/rendition.js';
 import { errors } from '../errors.js';
-import type { ImageFormat } from '../images/model.js';
+import type { ImageFormat } from '../media/image-format.js';
 import type { PictorMetrics } from '../metrics/pictor-metrics.js';
 import { clientWidthFromHints, isSlowConnection, type ClientHints } from '../render/client-hints.js';
 import { accepts } from '../render/formats.js';
@@ -16,7 +16,7 @@ import { Deadline } from '../render/deadline.js';
 import { renderImage } from '../render/render.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
-import type { TransformSpec } from '../variants/transform-spec.js';
+import type { TransformSpec } from '../render/spec.js';
 
 /** "Give me the original bytes": a stored blob or a fetched remote source. */
 export interface Original {

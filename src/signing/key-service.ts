@@ -1,8 +1,9 @@
 /** Image-signing keys: at most two per account; deleting the last one creates a fresh `default`. */
 import { defaultSigningKey } from '../accounts/defaults.js';
 import { newSigningKeyValue } from '../accounts/credentials.js';
-import type { Account, SigningKeyRepository } from '../accounts/model.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { Account } from '../accounts/model.js';
+import type { SigningKeyRepository } from './model.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { Clock } from '../util/clock.js';

@@ -1,13 +1,6 @@
 /** AccountRepository on Kysely (accounts, tokens, users, and the defaults written with a new account). */
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type {
-  Account,
-  AccountRepository,
-  ApiTokenRecord,
-  NewAccount,
-  Permission,
-  UserRecord,
-} from '../accounts/model.js';
+import type { Account, AccountRepository, ApiTokenRecord, NewAccount, Permission, UserRecord } from '../accounts/model.js';
 import type { AccountsTable, ApiTokensTable, Schema } from './schema.js';
 import { signingKeyRow, variantRow } from './rows.js';
 

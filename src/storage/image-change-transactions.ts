@@ -3,8 +3,8 @@
  * it. Nothing inside a change may use a repository outside it: SQLite has one connection, which
  * the transaction holds until it ends.
  */
-import type { PurgeBus, PurgeEvent } from '../cache/purge-bus.js';
-import { bumpThenPublish } from '../delivery/delivery-version-bump.js';
+import type { PurgeBus, PurgeEvent } from '../purge/purge-bus.js';
+import { bumpThenPublish } from '../purge/delivery-version-bump.js';
 import type { ChangeRepositories, ImageChanges, ImageChangeScope } from '../images/image-changes.js';
 import type { Clock } from '../util/clock.js';
 import { WebhookOutbox } from '../webhooks/outbox.js';

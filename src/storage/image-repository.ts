@@ -2,13 +2,13 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import {
   DuplicateImageError,
-  type ImageFormat,
   type ImagePatch,
   type ImageRecord,
   type ImageRepository,
   type UploadedImage,
   type KeysetQuery,
 } from '../images/model.js';
+import type { ImageFormat } from '../media/image-format.js';
 import type { Database } from './database.js';
 import { isUniqueViolation } from './database.js';
 import { metaFilterSql } from './meta-filter-sql.js';

@@ -1,6 +1,7 @@
 /** Record ↔ row mappings shared by more than one repository. */
 import type { Selectable } from 'kysely';
-import type { SigningKeyRecord, VariantOptions, VariantRecord } from '../accounts/model.js';
+import type { SigningKeyRecord } from '../signing/model.js';
+import type { VariantOptions, VariantRecord } from '../variants/model.js';
 import type { SigningKeysTable, VariantsTable } from './schema.js';
 
 export const variantRow = (v: VariantRecord): VariantsTable => ({

@@ -1,5 +1,5 @@
 /**
- * Recognises errors that mean a store (PostgreSQL, the S3 server) could not be reached or could
+ * Recognizes errors that mean a store (PostgreSQL, the S3 server) could not be reached or could
  * not answer, as opposed to a bug: the request gets a 503 the client can retry, not a bare 500.
  * Judged by the errors' shapes because they surface from every query and blob call.
  */

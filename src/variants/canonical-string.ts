@@ -4,7 +4,7 @@
  * `parseOptionString(canonicalString(s))` equals `s` (a property test holds this).
  */
 import { formatColor } from './option-values.js';
-import type { TransformSpec, Trim } from './transform-spec.js';
+import type { TransformSpec, Trim } from '../render/spec.js';
 
 type Writer<K extends keyof TransformSpec> = (value: NonNullable<TransformSpec[K]>) => string;
 

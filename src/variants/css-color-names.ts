@@ -1,4 +1,4 @@
-/** CSS Color Module Level 4 named colours, as RRGGBB hex. */
+/** CSS Color Module Level 4 named colors, as RRGGBB hex. */
 export const cssColorNames: Readonly<Record<string, string>> = {
   aliceblue: 'f0f8ff', antiquewhite: 'faebd7', aqua: '00ffff', aquamarine: '7fffd4',
   azure: 'f0ffff', beige: 'f5f5dc', bisque: 'ffe4c4', black: '000000', blanchedalmond: 'ffebcd',

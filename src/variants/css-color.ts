@@ -1,11 +1,11 @@
 /**
- * CSS colour text → Rgba, for `background` and `trim.border.color`. Accepts what Cloudflare
+ * CSS color text → Rgba, for `background` and `trim.border.color`. Accepts what Cloudflare
  * documents (`#RRGGBB`, names, `rgb()`/`rgba()` in legacy comma and modern space syntax) plus the
  * rest of CSS's sRGB forms (`#RGB`, `#RGBA`, `#RRGGBBAA`, `hsl()`, `transparent`).
  * Returns undefined for anything else; the caller words the error.
  */
 import { cssColorNames } from './css-color-names.js';
-import type { Rgba } from './transform-spec.js';
+import type { Rgba } from '../render/spec.js';
 
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)`;
 const numberPattern = new RegExp(`^${NUMBER}$`);
@@ -89,7 +89,7 @@ function alphaByte(text: string | undefined): number | undefined {
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 const toByte = (value: number) => Math.round(clamp01(value) * 255);
 
-/** The canonical text of a colour: `#rrggbb`, or `#rrggbbaa` when not opaque. */
+/** The canonical text of a color: `#rrggbb`, or `#rrggbbaa` when not opaque. */
 export function formatCssColor({ r, g, b, a }: Rgba): string {
   const hex = (byte: number) => byte.toString(16).padStart(2, '0');
   return `#${hex(r)}${hex(g)}${hex(b)}${a === 255 ? '' : hex(a)}`;

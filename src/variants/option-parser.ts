@@ -3,12 +3,12 @@
  * (`w=400,fit=cover,g=0.3x0.6`), `/cdn-cgi/image/` options and named-variant options all go
  * through `readEntries`.
  */
-import type { VariantOptions } from '../accounts/model.js';
+import type { VariantOptions } from './model.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import { optionByName, optionTable, type OptionName, type OptionSurface, type ParseState } from './option-table.js';
 import { show } from './option-values.js';
-import { freezeSpec, type TransformSpec, type Trim } from './transform-spec.js';
+import { freezeSpec, type TransformSpec, type Trim } from '../render/spec.js';
 
 export { canonicalString } from './canonical-string.js';
 
@@ -107,7 +107,7 @@ function finishTrim({ trimSides, trimBorder }: ParseState): Trim | undefined {
   };
 }
 
-/** Splits on commas that are not inside parentheses (CSS colour functions contain commas). */
+/** Splits on commas that are not inside parentheses (CSS color functions contain commas). */
 function splitOptions(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;

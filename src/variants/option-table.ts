@@ -20,7 +20,7 @@ import {
   type Rgba,
   type SpecDraft,
   type TrimLength,
-} from './transform-spec.js';
+} from '../render/spec.js';
 
 const optionNames = [
   'width', 'height', 'fit', 'gravity', 'zoom', 'dpr', 'quality', 'slow-connection-quality', 'format',

@@ -1,11 +1,11 @@
 /**
- * Value grammar shared by every option: numbers, enums, colours. One rule everywhere:
+ * Value grammar shared by every option: numbers, enums, colors. One rule everywhere:
  * malformed or impossible values are refused with an error that names the option and its range;
  * values above a documented maximum are clamped to it (so they share the maximum's cache key).
  */
 import { errors } from '../errors.js';
 import { formatCssColor, parseCssColor } from './css-color.js';
-import type { Rgba } from './transform-spec.js';
+import type { Rgba } from '../render/spec.js';
 
 /** Plain decimal notation only: no sign, exponent, hex, NaN or Infinity. */
 const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -54,7 +54,7 @@ export function choice<T extends string>(name: string, value: string, allowed: r
 }
 
 export function color(name: string, value: string): Rgba {
-  return parseCssColor(value) ?? refuse(name, value, 'a CSS colour such as #RRGGBB, red or rgb(255,0,0)');
+  return parseCssColor(value) ?? refuse(name, value, 'a CSS color such as #RRGGBB, red or rgb(255,0,0)');
 }
 
 /** `#` is written as `%23` so the canonical string is also a valid URL segment. */

@@ -3,10 +3,10 @@
  * parsing them is most of the work of serving a cached rendition. Specs are frozen, so sharing
  * them is safe. Failed parses are not remembered (they throw every time).
  */
-import type { VariantRecord } from '../accounts/model.js';
+import type { VariantRecord } from './model.js';
 import { canonicalString, parseOptions, specFromNamedVariant } from './option-parser.js';
+import type { TransformSpec } from '../render/spec.js';
 import type { OptionSurface } from './option-table.js';
-import type { TransformSpec } from './transform-spec.js';
 
 const MAX_OPTION_STRINGS = 10_000;
 

@@ -2,7 +2,7 @@
  * Options of a named variant. Cloudflare's schema requires fit, metadata, width and height; its docs
  * also show width-only variants and `browser_ttl`, so missing fit/metadata take their defaults.
  */
-import type { VariantOptions } from '../accounts/model.js';
+import type { VariantOptions } from './model.js';
 import { errors, ImagesError } from '../errors.js';
 import { limits } from '../limits.js';
 import { specFromNamedVariant } from './option-parser.js';

@@ -1,7 +1,8 @@
 /** Named variants: the account's list, CRUD, and the purge a create, edit or delete triggers. */
 import { PUBLIC_VARIANT } from '../accounts/defaults.js';
-import { type Account, DuplicateVariantError, type VariantOptions, type VariantRecord, type VariantRepository } from '../accounts/model.js';
-import type { PurgeBus } from '../cache/purge-bus.js';
+import type { Account } from '../accounts/model.js';
+import { DuplicateVariantError, type VariantOptions, type VariantRecord, type VariantRepository } from './model.js';
+import type { PurgeBus } from '../purge/purge-bus.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { Clock } from '../util/clock.js';

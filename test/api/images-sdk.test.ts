@@ -7,7 +7,7 @@ import * as images from '../helpers/images.js';
 import { startOrigin, type OriginServer } from '../helpers/origin-server.js';
 import { startPictor, TEST_ACCOUNT_ID, TEST_TOKEN, tempDir, type TestPictor } from '../helpers/pictor.js';
 import { spawnPictor } from '../helpers/process.js';
-import { createTestStores } from '../support/test-engine.js';
+import { createTestStores } from '../helpers/test-engine.js';
 
 let pictor: TestPictor;
 let origin: OriginServer;

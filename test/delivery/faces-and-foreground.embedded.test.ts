@@ -24,8 +24,8 @@ async function get(server: TestPictor, id: string, options: string) {
   return delivered.body;
 }
 
-/** Distance between two images' mean colours (RGB), 0..441. */
-async function colourDistance(a: Buffer, b: Buffer): Promise<number> {
+/** Distance between two images' mean colors (RGB), 0..441. */
+async function colorDistance(a: Buffer, b: Buffer): Promise<number> {
   const mean = async (image: Buffer) => (await sharp(image).removeAlpha().stats()).channels.slice(0, 3).map((c) => c.mean);
   const [x, y] = await Promise.all([mean(a), mean(b)]);
   return Math.hypot(...x.map((v, i) => v - y[i]!));
@@ -57,11 +57,11 @@ describe.skipIf(visionSetSkipReason !== undefined)('faces and foreground over HT
     const face = await get(pictor, ids.offCentre, 'w=100,h=100,fit=cover,gravity=face,zoom=1,metadata=none');
     const salient = await get(pictor, ids.offCentre, 'w=100,h=100,fit=cover,gravity=auto,metadata=none');
     expect(await decode(face)).toMatchObject({ width: 100, height: 100 });
-    // The face crop frames the face with some room around it: its colours are the face's, while
+    // The face crop frames the face with some room around it: its colors are the face's, while
     // the saliency crop is the red and yellow checkerboard.
-    const faceDistance = await colourDistance(face, faceCut);
-    const salientDistance = await colourDistance(salient, faceCut);
-    expect(salientDistance, `face crop ${faceDistance.toFixed(0)}, saliency crop ${salientDistance.toFixed(0)} from the face's colours`).toBeGreaterThan(2 * faceDistance);
+    const faceDistance = await colorDistance(face, faceCut);
+    const salientDistance = await colorDistance(salient, faceCut);
+    expect(salientDistance, `face crop ${faceDistance.toFixed(0)}, saliency crop ${salientDistance.toFixed(0)} from the face's colors`).toBeGreaterThan(2 * faceDistance);
 
     await pictor.client.images.v1.variants.create({
       account_id: pictor.accountId,
@@ -70,7 +70,7 @@ describe.skipIf(visionSetSkipReason !== undefined)('faces and foreground over HT
       options: { fit: 'cover', width: 100, height: 100, metadata: 'none', gravity: 'face', zoom: 1 } as never,
     });
     const named = await get(pictor, ids.offCentre, 'avatar');
-    expect(await colourDistance(named, face)).toBeLessThan(2);
+    expect(await colorDistance(named, face)).toBeLessThan(2);
     expect((await sharp(named).raw().toBuffer()).equals(await sharp(face).raw().toBuffer())).toBe(true);
   });
 
@@ -103,7 +103,7 @@ describe.skipIf(visionSetSkipReason !== undefined)('faces and foreground over HT
         expect(await meanIn(red, box, 0)).toBeGreaterThan(235);
         expect(await meanIn(red, box, 1)).toBeLessThan(25);
       }
-      // The subject keeps its own colours (the cup is red-brown, not white).
+      // The subject keeps its own colors (the cup is red-brown, not white).
       expect(await meanIn(white, set.coffee.foreground[0]!, 2)).toBeLessThan(150);
 
       // Segment first, then crop to a 100×200 box and turn it: still transparent around the cup.

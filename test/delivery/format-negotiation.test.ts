@@ -1,7 +1,7 @@
 /**
  * Format negotiation and what delivery does to pixels and metadata: Accept → AVIF / WebP / source
- * format with Vary: Accept, AVIF only up to 1200 px, SVG sanitised and never resized, animations
- * kept, EXIF orientation applied, colour profiles converted to sRGB, the metadata policy.
+ * format with Vary: Accept, AVIF only up to 1200 px, SVG sanitized and never resized, animations
+ * kept, EXIF orientation applied, color profiles converted to sRGB, the metadata policy.
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,7 +101,7 @@ describe('animations', () => {
   });
 });
 
-describe('orientation, colour and metadata', () => {
+describe('orientation, color and metadata', () => {
   it('applies EXIF orientation (stored 200×100, orientation 6 → 100×200 upright)', async () => {
     const { body } = await get('rotated', 'public', '');
     const meta = await sharp(body).metadata();

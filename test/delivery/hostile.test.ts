@@ -30,7 +30,7 @@ describe('huge sizes', () => {
 describe('a 100-megapixel image', () => {
   let big: string;
   beforeAll(async () => {
-    // A flat colour encodes to about 1.3 MB of PNG, well inside the 10 MB upload limit.
+    // A flat color encodes to about 1.3 MB of PNG, well inside the 10 MB upload limit.
     big = await upload(pictor, await images.solid(10_000, 10_000, 'png'));
   }, 30_000);
 

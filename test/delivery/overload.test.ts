@@ -10,7 +10,7 @@ import { decode, metric } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
 import { spawnPictor, type PictorProcess } from '../helpers/process.js';
-import { createTestStores, type TestStores } from '../support/test-engine.js';
+import { createTestStores, type TestStores } from '../helpers/test-engine.js';
 
 const CONCURRENCY = 1;
 const QUEUE = 8;

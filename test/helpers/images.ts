@@ -29,7 +29,7 @@ export const png = (width = 320, height = 240) => raw(width, height, 4).png().to
 export const webp = (width = 320, height = 240) => raw(width, height).webp().toBuffer();
 export const avif = (width = 64, height = 48) => raw(width, height).avif({ effort: 0 }).toBuffer();
 
-/** Solid-colour image of any size, cheap to encode even when huge. */
+/** Solid-color image of any size, cheap to encode even when huge. */
 export const solid = (width: number, height: number, format: 'png' | 'jpeg' = 'png') =>
   sharp({ create: { width, height, channels: 3, background: { r: 10, g: 120, b: 200 } } })
     [format]()

@@ -2,21 +2,21 @@
  * Starts a real Pictor for a test: real stores, real HTTP on an ephemeral port, and the official
  * `cloudflare` SDK pointed at it. The stores are the embedded ones (SQLite + files in a temp data
  * dir) or, with PICTOR_TEST_ENGINE=scaled, a fresh PostgreSQL database and S3 bucket
- * (test/support/test-engine.ts).
+ * (test/helpers/test-engine.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Cloudflare from 'cloudflare';
-import { type AppOptions, buildApp } from '../../src/app.js';
-import type { ApiApp } from '../../src/api/types.js';
+import { type AppOptions, buildApp } from '../../src/http/app.js';
+import type { ApiApp } from '../../src/http/types.js';
 import { startBackgroundJobs } from '../../src/background-jobs.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import { configFrom } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.js';
-import { createTestStores, testEngine, type TestEngine } from '../support/test-engine.js';
+import { createTestStores, testEngine, type TestEngine } from './test-engine.js';
 
 export interface TestPictor {
   origin: string;

@@ -45,7 +45,7 @@ const shift = (boxes: LabelBox[], dx: number, dy: number): LabelBox[] => boxes.m
 
 /** Places photos on a dark canvas (PNG), their face labels moved with them. */
 async function composite(name: string, width: number, height: number, parts: { image: LabelledImage; left: number; top: number }[]): Promise<LabelledImage> {
-  const layers = await Promise.all(parts.map(async ({ image, left, top }) => ({ input: await sharp(image.bytes).toColourspace('srgb').png().toBuffer(), left, top })));
+  const layers = await Promise.all(parts.map(async ({ image, left, top }) => ({ input: await sharp(image.bytes).toColorspace('srgb').png().toBuffer(), left, top })));
   const bytes = await sharp({ create: { width, height, channels: 3, background: '#202020' } }).composite(layers).png().toBuffer();
   return { name, bytes, width, height, faces: parts.flatMap(({ image, left, top }) => shift(image.faces, left, top)), foreground: [], background: [] };
 }

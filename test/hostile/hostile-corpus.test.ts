@@ -2,7 +2,7 @@
  * The hostile corpus (issue 10's acceptance): several hundred hostile inputs from six families,
  * sent to one real Pictor process. Every answer is below 500 and, when a 4xx, Cloudflare-shaped;
  * the process never dies; it answers /healthz within 100 ms all along; its resident memory stays
- * under a bound. Entries tagged [issue 10.N] demand the behaviour item N of the issue asks for.
+ * under a bound. Entries tagged [issue 10.N] demand the behavior item N of the issue asks for.
  *
  * `node scripts/hostile-report.js` runs this suite and prints the figures docs/security.md quotes.
  */
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN } from '../helpers/pictor.js';
 import { startNodes, type TestNode, type TestNodes } from '../helpers/nodes.js';
-import { createTestStores, type TestStores } from '../support/test-engine.js';
+import { createTestStores, type TestStores } from '../helpers/test-engine.js';
 import { type Family, families, type HostileInput, Probe, type Tally, type Target } from './corpus.js';
 import { headerInputs } from './headers.js';
 import { imageInputs } from './images.js';

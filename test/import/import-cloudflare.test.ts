@@ -15,9 +15,9 @@ import { openDatabase } from '../../src/storage/database.js';
 import { startPictor, TEST_ACCOUNT_ID, TEST_TOKEN, tempDir, type TestPictor } from '../helpers/pictor.js';
 import { spawnPictor } from '../helpers/process.js';
 import { type RecordingProxy, startRecordingProxy } from '../helpers/recording-proxy.js';
-import { postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason } from '../support/s3-test-bucket.js';
-import { createScaledStores, type TestStores } from '../support/test-engine.js';
+import { postgresSkipReason } from '../helpers/postgres-test-database.js';
+import { s3SkipReason } from '../helpers/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../helpers/test-engine.js';
 import { expectSameDelivery, recordServed, runCli, seedSource, type Served, SOURCE_IMAGES } from './import-fixtures.js';
 
 let source: TestPictor;

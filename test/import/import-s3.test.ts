@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
 import { spawnPictor } from '../helpers/process.js';
-import { newTestBucketName, removeTestBucket, s3SkipReason, testBlobStoreUrl, testS3Client } from '../support/s3-test-bucket.js';
+import { newTestBucketName, removeTestBucket, s3SkipReason, testBlobStoreUrl, testS3Client } from '../helpers/s3-test-bucket.js';
 import { runCli, sha } from './import-fixtures.js';
 
 const bucket = newTestBucketName();

@@ -15,9 +15,9 @@ import { signDeliveryUrl } from '../../src/signing/signed-url.js';
 import * as images from '../helpers/images.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
 import { mainScript, type PictorProcess, runPictor, spawnPictor } from '../helpers/process.js';
-import { postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason } from '../support/s3-test-bucket.js';
-import { createScaledStores, type TestStores } from '../support/test-engine.js';
+import { postgresSkipReason } from '../helpers/postgres-test-database.js';
+import { s3SkipReason } from '../helpers/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../helpers/test-engine.js';
 
 const skipReason = postgresSkipReason ?? s3SkipReason;
 if (skipReason) console.warn(`[migrate-storage] SKIPPED: ${skipReason}`);

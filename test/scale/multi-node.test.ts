@@ -14,9 +14,9 @@ import { metric } from '../helpers/delivery.js';
 import * as images from '../helpers/images.js';
 import { startNodes, type TestNode, type TestNodes } from '../helpers/nodes.js';
 import { TEST_ACCOUNT_ID } from '../helpers/pictor.js';
-import { adminQuery, postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason } from '../support/s3-test-bucket.js';
-import { createScaledStores, type TestStores } from '../support/test-engine.js';
+import { adminQuery, postgresSkipReason } from '../helpers/postgres-test-database.js';
+import { s3SkipReason } from '../helpers/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../helpers/test-engine.js';
 
 const storesSkipReason = postgresSkipReason ?? s3SkipReason;
 const redisUrl = process.env.TEST_REDIS_URL || undefined;

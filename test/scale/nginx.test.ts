@@ -18,9 +18,9 @@ import { signDeliveryUrl } from '../../src/signing/signed-url.js';
 import { metricTotal } from '../helpers/delivery.js';
 import { startNodes, type TestNodes } from '../helpers/nodes.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
-import { postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason } from '../support/s3-test-bucket.js';
-import { createScaledStores, type TestStores } from '../support/test-engine.js';
+import { postgresSkipReason } from '../helpers/postgres-test-database.js';
+import { s3SkipReason } from '../helpers/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../helpers/test-engine.js';
 
 const shipped = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/nginx.conf');
 const nginxMissing = (() => {

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as images from '../helpers/images.js';
 import { startNodes, type TestNode, type TestNodes } from '../helpers/nodes.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason, testS3Client } from '../support/s3-test-bucket.js';
-import { createScaledStores, type TestStores } from '../support/test-engine.js';
+import { postgresSkipReason } from '../helpers/postgres-test-database.js';
+import { s3SkipReason, testS3Client } from '../helpers/s3-test-bucket.js';
+import { createScaledStores, type TestStores } from '../helpers/test-engine.js';
 
 const skipReason = postgresSkipReason ?? s3SkipReason;
 if (skipReason) console.warn(`[store-outages] SKIPPED: ${skipReason}`);

@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startNodes } from '../helpers/nodes.js';
 import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
 import { runPictor, spawnPictor } from '../helpers/process.js';
-import { postgresSkipReason } from '../support/postgres-test-database.js';
-import { s3SkipReason } from '../support/s3-test-bucket.js';
-import { createScaledStores } from '../support/test-engine.js';
+import { postgresSkipReason } from '../helpers/postgres-test-database.js';
+import { s3SkipReason } from '../helpers/s3-test-bucket.js';
+import { createScaledStores } from '../helpers/test-engine.js';
 
 const storesSkipReason = postgresSkipReason ?? s3SkipReason;
 const cleanups: Array<() => Promise<void>> = [];

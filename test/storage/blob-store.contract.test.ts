@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobInfo, BlobStore } from '../../src/storage/blobs/blob-store.js';
 import { FileBlobStore } from '../../src/storage/blobs/file-blob-store.js';
 import { openBlobStore } from '../../src/storage/blobs/open-blob-store.js';
-import { newAccountId, newBlobKey } from '../support/blob-keys.js';
-import { newTestBucketName, removeTestBucket, s3SkipReason, testBlobStoreUrl } from '../support/s3-test-bucket.js';
+import { newAccountId, newBlobKey } from '../helpers/blob-keys.js';
+import { newTestBucketName, removeTestBucket, s3SkipReason, testBlobStoreUrl } from '../helpers/s3-test-bucket.js';
 
 interface StoreUnderTest {
   name: string;

@@ -9,7 +9,7 @@ import type { ImageRecord, KeysetQuery, MetaFilter } from '../../src/images/mode
 import { type Database, openDatabase } from '../../src/storage/database.js';
 import { KyselyImageRepository } from '../../src/storage/image-repository.js';
 import { tempDir } from '../helpers/pictor.js';
-import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../support/postgres-test-database.js';
+import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../helpers/postgres-test-database.js';
 
 const ACCOUNT = 'a'.repeat(32);
 const IMAGES = 3000;

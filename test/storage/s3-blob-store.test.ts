@@ -3,8 +3,8 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../src/storage/blobs/blob-store.js';
 import { openBlobStore } from '../../src/storage/blobs/open-blob-store.js';
-import { newAccountId, newBlobKey } from '../support/blob-keys.js';
-import { newTestBucketName, removeTestBucket, s3SkipReason, testBlobStoreUrl, testS3Client } from '../support/s3-test-bucket.js';
+import { newAccountId, newBlobKey } from '../helpers/blob-keys.js';
+import { newTestBucketName, removeTestBucket, s3SkipReason, testBlobStoreUrl, testS3Client } from '../helpers/s3-test-bucket.js';
 
 if (s3SkipReason) console.warn(`[s3 blob store] SKIPPED: ${s3SkipReason}`);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accepts, negotiateFormat, type FormatRequest } from '../../src/render/formats.js';
-import type { ImageFormat } from '../../src/images/model.js';
+import type { ImageFormat } from '../../src/media/image-format.js';
 
 const chrome = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
 const webpOnly = 'image/webp,*/*';

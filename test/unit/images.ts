@@ -4,10 +4,10 @@ import sharp, { type Sharp } from 'sharp';
 export type Rgb = [number, number, number];
 
 /** Raw RGB pixels from a function of the position. */
-function rawImage(width: number, height: number, colour: (x: number, y: number) => Rgb): Buffer {
+function rawImage(width: number, height: number, color: (x: number, y: number) => Rgb): Buffer {
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data.set(colour(x, y), (y * width + x) * 3);
+    for (let x = 0; x < width; x++) data.set(color(x, y), (y * width + x) * 3);
   }
   return data;
 }
@@ -34,15 +34,15 @@ export function transparentPng(): Promise<Buffer> {
     .toBuffer();
 }
 
-/** Frames coloured red, green, blue, 100 ms apart, looping forever. */
-export const frameColours: Rgb[] = [
+/** Frames colored red, green, blue, 100 ms apart, looping forever. */
+export const frameColors: Rgb[] = [
   [255, 0, 0],
   [0, 255, 0],
   [0, 0, 255],
 ];
 
 export function animatedGif(width = 60, height = 40): Promise<Buffer> {
-  const frames = frameColours.map((colour) => rawImage(width, height, (x) => (x < width / 2 ? colour : [255, 255, 255])));
+  const frames = frameColors.map((color) => rawImage(width, height, (x) => (x < width / 2 ? color : [255, 255, 255])));
   return sharp(Buffer.concat(frames), { raw: { width, height: height * frames.length, channels: 3, pageHeight: height } })
     .gif({ delay: [100, 200, 300], loop: 0 })
     .toBuffer();
@@ -77,7 +77,7 @@ export async function meanBrightness(image: Buffer): Promise<number> {
   return channels.slice(0, 3).reduce((sum, channel) => sum + channel.mean, 0) / 3;
 }
 
-/** Within `tolerance` of the expected colour on every channel (lossy codecs shift values a little). */
+/** Within `tolerance` of the expected color on every channel (lossy codecs shift values a little). */
 export function near(actual: number[], expected: number[], tolerance = 24): boolean {
   return expected.every((value, i) => Math.abs((actual[i] ?? NaN) - value) <= tolerance);
 }

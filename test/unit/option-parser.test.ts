@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImagesError } from '../../src/errors.js';
 import { canonicalString, parseOptionString, specFromNamedVariant } from '../../src/variants/option-parser.js';
-import type { TransformSpec } from '../../src/variants/transform-spec.js';
+import type { TransformSpec } from '../../src/render/spec.js';
 
 function refusal(text: string): ImagesError {
   try {
@@ -129,7 +129,7 @@ describe('parseOptionString refuses bad values, naming the option', () => {
     ['compression=slow', 'compression='],
     ['anim=yes', 'anim='],
     ['metadata=all', 'metadata='],
-    ['background=notacolour', 'background='],
+    ['background=notacolor', 'background='],
     ['background=rgb(1,2)', 'background='],
     ['blur=-1', 'blur='],
     ['sharpen=x', 'sharpen='],
@@ -207,7 +207,7 @@ describe('canonicalString', () => {
     expect(canonicalString(spec)).toBe('width=400,height=300,fit=cover,gravity=0.3x0.6,quality=80');
   });
 
-  it('writes colours URL-safe and trims in one form', () => {
+  it('writes colors URL-safe and trims in one form', () => {
     const spec = parseOptionString('background=rgba(0,0,0,0),trim.left=5,trim.width=100');
     expect(canonicalString(spec)).toBe('trim=0;0;0;5,trim.width=100,background=%2300000000');
   });

@@ -1,6 +1,6 @@
 /** The wire format between processes: own messages and anything malformed are dropped, the rest applied once. */
 import { describe, expect, it } from 'vitest';
-import { type PurgeEvent, PurgeHandlers } from '../../src/cache/purge-bus.js';
+import { type PurgeEvent, PurgeHandlers } from '../../src/purge/purge-bus.js';
 
 function listening() {
   const handlers = new PurgeHandlers();

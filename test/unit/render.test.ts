@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagesError } from '../../src/errors.js';
-import type { ImageFormat } from '../../src/images/model.js';
+import type { ImageFormat } from '../../src/media/image-format.js';
 import { renderImage, type RenderContext } from '../../src/render/render.js';
 import { SvgSanitizer } from '../../src/render/svg-sanitizer.js';
 import { parseOptionString } from '../../src/variants/option-parser.js';
@@ -10,7 +10,7 @@ import {
   animatedGif,
   blue,
   displayP3Png,
-  frameColours,
+  frameColors,
   halves,
   meanBrightness,
   near,
@@ -134,7 +134,7 @@ describe('transparency and background', () => {
     expect(near(await pixelAt(painted.body, 5, 5), [255, 0, 0])).toBe(true);
   });
 
-  it('pads with the background colour', async () => {
+  it('pads with the background color', async () => {
     const result = await render(photo, 'jpeg', 'fit=pad,w=400,h=400,background=%230000ff,f=jpeg');
     expect(near(await pixelAt(result.body, 200, 5), [0, 0, 255])).toBe(true);
     expect(near(await pixelAt(result.body, 200, 395), [0, 0, 255])).toBe(true);
@@ -165,7 +165,7 @@ describe('animation', () => {
     const result = await render(gif, 'gif', 'anim=false', { accept: chrome });
     const metadata = await metadataOf(result.body);
     expect(metadata.pages ?? 1).toBe(1);
-    expect(near(await pixelAt(result.body, 5, 5), frameColours[0]!, 40)).toBe(true);
+    expect(near(await pixelAt(result.body, 5, 5), frameColors[0]!, 40)).toBe(true);
   });
 
   it('rotates and flips each frame without reordering them', async () => {
@@ -173,18 +173,18 @@ describe('animation', () => {
       const result = await render(gif, 'gif', `${options},f=webp`);
       const frames = await sharp(result.body, { animated: true }).raw().toBuffer({ resolveWithObject: true });
       const { width, pageHeight = 0, channels } = frames.info;
-      // Each frame's coloured half keeps that frame's colour, in the original order.
-      for (const [index, colour] of frameColours.entries()) {
+      // Each frame's colored half keeps that frame's color, in the original order.
+      for (const [index, color] of frameColors.entries()) {
         const pixels = [0, width - 1].flatMap((x) => [0, pageHeight - 1].map((y) => (index * pageHeight + y) * width + x));
         const seen = pixels.map((pixel) => [...frames.data.subarray(pixel * channels, pixel * channels + 3)]);
-        expect(seen.some((rgb) => near(rgb, colour, 40)), `${options} frame ${index}`).toBe(true);
+        expect(seen.some((rgb) => near(rgb, color, 40)), `${options} frame ${index}`).toBe(true);
       }
       expect(frames.info.pages).toBe(3);
     }
   });
 });
 
-describe('orientation, colour profiles, metadata', () => {
+describe('orientation, color profiles, metadata', () => {
   it('applies EXIF orientation before anything else', async () => {
     const result = await render(rotated, 'jpeg', 'f=jpeg');
     expect([result.width, result.height]).toEqual([100, 200]);
@@ -337,7 +337,7 @@ describe('other sources', () => {
     expect(near(await pixelAt(result.body, 43, 16), blue, 40)).toBe(true);
   });
 
-  it('serves SVG sanitised and unresized, ignoring options', async () => {
+  it('serves SVG sanitized and unresized, ignoring options', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" onload="alert(1)"><script>alert(2)</script><rect width="40" height="20" fill="red"/></svg>');
     const svgSanitizer = new SvgSanitizer();
     afterAll(() => svgSanitizer.close());

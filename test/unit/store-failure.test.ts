@@ -4,7 +4,7 @@ import { failedStore } from '../../src/storage/store-failure.js';
 const socketError = (code: string, syscall: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
 
 describe('failedStore', () => {
-  it('recognises a lost or refused PostgreSQL connection', () => {
+  it('recognizes a lost or refused PostgreSQL connection', () => {
     expect(failedStore(socketError('ECONNRESET', 'read'))).toBe('database');
     expect(failedStore(socketError('ECONNREFUSED', 'connect'))).toBe('database');
     expect(failedStore(new Error('Connection terminated unexpectedly'))).toBe('database');
@@ -13,7 +13,7 @@ describe('failedStore', () => {
     expect(failedStore(Object.assign(new Error('sorry, too many clients already'), { code: '53300' }))).toBe('database');
   });
 
-  it('recognises an S3 request that got no answer or a server error', () => {
+  it('recognizes an S3 request that got no answer or a server error', () => {
     expect(failedStore(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', $metadata: { attempts: 3 } }))).toBe('blob store');
     expect(failedStore(Object.assign(new Error('SlowDown'), { $metadata: { httpStatusCode: 503 } }))).toBe('blob store');
   });

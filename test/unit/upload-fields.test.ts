@@ -87,7 +87,7 @@ describe('metadata', () => {
 });
 
 describe('format sniffing', () => {
-  it('recognises every accepted format from its bytes', async () => {
+  it('recognizes every accepted format from its bytes', async () => {
     expect(sniffFormat(await images.jpeg(8, 8))).toBe('jpeg');
     expect(sniffFormat(await images.png(8, 8))).toBe('png');
     expect(sniffFormat(await images.animatedGif(8, 8, 2))).toBe('gif');

@@ -11,8 +11,9 @@
  * Plain files, so any tool can read them and any copy tool (rsync, aws s3 sync) can move them.
  */
 import path from 'node:path';
-import type { VariantOptions } from '../../accounts/model.js';
-import type { ImageFormat, JsonObject } from '../../images/model.js';
+import type { JsonObject } from '../../images/model.js';
+import type { ImageFormat } from '../../media/image-format.js';
+import type { VariantOptions } from '../../variants/model.js';
 
 export const ARCHIVE_FORMAT = 'pictor-archive';
 export const ARCHIVE_VERSION = 1;

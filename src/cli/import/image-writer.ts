@@ -10,7 +10,7 @@
  * writes the same key again on the next run, so no blob is left without a row.
  */
 import { createHash } from 'node:crypto';
-import type { PurgeBus } from '../../cache/purge-bus.js';
+import type { PurgeBus } from '../../purge/purge-bus.js';
 import { errors, ImagesError } from '../../errors.js';
 import { isGeneratedIdShape, validateCustomId } from '../../images/custom-id.js';
 import { cleanFilename } from '../../images/image-service.js';

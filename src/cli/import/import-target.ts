@@ -7,11 +7,13 @@
  * images are read from the database on first request).
  */
 import os from 'node:os';
-import type { AccountRepository, SigningKeyRepository, VariantRepository } from '../../accounts/model.js';
-import { openPurgeBus } from '../../cache/open-purge-bus.js';
-import type { PurgeBus } from '../../cache/purge-bus.js';
+import type { AccountRepository } from '../../accounts/model.js';
+import type { SigningKeyRepository } from '../../signing/model.js';
+import type { VariantRepository } from '../../variants/model.js';
+import { openConfiguredPurgeBus } from '../../services.js';
+import type { PurgeBus } from '../../purge/purge-bus.js';
 import type { Config } from '../../config.js';
-import { DeliveryVersionBump } from '../../delivery/delivery-version-bump.js';
+import { DeliveryVersionBump } from '../../purge/delivery-version-bump.js';
 import { inspectImage, type InspectedImage } from '../../images/inspect.js';
 import type { ImageRepository } from '../../images/model.js';
 import { KyselyAccountRepository } from '../../storage/account-repository.js';
@@ -19,7 +21,8 @@ import type { BlobStore } from '../../storage/blobs/blob-store.js';
 import { openBlobStore } from '../../storage/blobs/open-blob-store.js';
 import { openDatabase } from '../../storage/database.js';
 import { KyselyImageRepository } from '../../storage/image-repository.js';
-import { KyselySigningKeyRepository, KyselyVariantRepository } from '../../storage/variant-repository.js';
+import { KyselySigningKeyRepository } from '../../storage/signing-key-repository.js';
+import { KyselyVariantRepository } from '../../storage/variant-repository.js';
 import { BoundedQueue } from '../../util/bounded-queue.js';
 import { refuseMissingDatabase } from '../admin.js';
 import { createLogger } from '../../logger.js';
@@ -47,7 +50,7 @@ export async function withImportTarget<T>(config: Config, fn: (target: ImportTar
     closers.unshift(() => blobs.close());
     const accounts = new KyselyAccountRepository(database.db);
     const log = createLogger(config.logLevel, process.stderr);
-    const purge = new DeliveryVersionBump(await openPurgeBus(config, database, (err) => log.warn({ err }, 'purge bus')), accounts);
+    const purge = new DeliveryVersionBump(await openConfiguredPurgeBus(config, database, log), accounts);
     closers.unshift(() => purge.close());
     const svgSanitizer = new SvgSanitizer();
     closers.unshift(() => svgSanitizer.close());

@@ -6,10 +6,10 @@
  * it (other nodes revalidate on their next request: see src/origins/zone.ts).
  */
 import type { FastifyRequest } from 'fastify';
-import { authenticate } from '../../api/account-scope.js';
-import { ok } from '../../api/envelope.js';
-import type { ApiApp } from '../../api/types.js';
-import type { SourcePurgeTarget } from '../../cache/purge-bus.js';
+import { authenticate } from '../authenticate.js';
+import { ok } from '../envelope.js';
+import type { ApiApp } from '../types.js';
+import type { SourcePurgeTarget } from '../../purge/purge-bus.js';
 import { errors } from '../../errors.js';
 import { limits } from '../../limits.js';
 import type { Services } from '../../services.js';

@@ -4,9 +4,9 @@
  * without Cf-Resized (resizing was not attempted).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiApp } from '../../api/types.js';
+import type { ApiApp } from '../types.js';
 import { readClientHints } from '../../delivery/client-hint-headers.js';
-import { sendDeliveryError } from '../../delivery/routes.js';
+import { sendDeliveryError } from '../delivery-errors.js';
 import { originErrors } from '../../origins/origin-errors.js';
 import type { TransformService } from '../../origins/transform-service.js';
 

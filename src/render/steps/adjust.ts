@@ -1,4 +1,4 @@
-import type { TransformSpec } from '../../variants/transform-spec.js';
+import type { TransformSpec } from '../spec.js';
 import type { RenderStep } from '../job.js';
 
 export const hasAdjustments = (spec: TransformSpec) =>

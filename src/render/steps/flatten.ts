@@ -1,5 +1,5 @@
-import { specDefaults } from '../../variants/transform-spec.js';
-import { sharpColour } from '../colour.js';
+import { specDefaults } from '../spec.js';
+import { sharpColor } from '../color.js';
 import { outputFormats } from '../formats.js';
 import type { RenderStep } from '../job.js';
 
@@ -11,5 +11,5 @@ export const flatten: RenderStep = (image, { spec, output, source }) => {
   if (!source.hasAlpha) return image;
   const asked = spec.background;
   const needed = !outputFormats[output.format].alpha || (asked !== undefined && asked.a === 255);
-  return needed ? image.flatten({ background: sharpColour(asked ?? specDefaults.background) }) : image;
+  return needed ? image.flatten({ background: sharpColor(asked ?? specDefaults.background) }) : image;
 };

@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import type { TransformSpec } from '../../variants/transform-spec.js';
+import type { TransformSpec } from '../spec.js';
 import type { RenderStep } from '../job.js';
 import { fromPixels, toPixels } from '../pixels.js';
 

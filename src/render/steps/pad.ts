@@ -1,5 +1,5 @@
-import { specDefaults } from '../../variants/transform-spec.js';
-import { sharpColour } from '../colour.js';
+import { specDefaults } from '../spec.js';
+import { sharpColor } from '../color.js';
 import type { Sides } from '../geometry.js';
 import type { RenderStep } from '../job.js';
 
@@ -7,4 +7,4 @@ export const hasPadding = (pad: Sides) => pad.top + pad.right + pad.bottom + pad
 
 /** fit=pad: background around the content, white unless asked otherwise. */
 export const pad: RenderStep = (image, { plan, spec }) =>
-  hasPadding(plan.pad) ? image.extend({ ...plan.pad, background: sharpColour(spec.background ?? specDefaults.background) }) : image;
+  hasPadding(plan.pad) ? image.extend({ ...plan.pad, background: sharpColor(spec.background ?? specDefaults.background) }) : image;

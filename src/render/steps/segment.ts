@@ -9,7 +9,7 @@ import { fromPixels, toPixels } from '../pixels.js';
  */
 export const segment: RenderStep = async (image, { foreground }) => {
   if (!foreground) return image;
-  const rgb = await toPixels(image.removeAlpha().toColourspace('srgb'));
+  const rgb = await toPixels(image.removeAlpha().toColorspace('srgb'));
   const alpha = await sharp(foreground.data, { raw: { width: foreground.width, height: foreground.height, channels: 1 } })
     .resize(rgb.width, rgb.height, { fit: 'fill' })
     // sharp writes one-band raw input back as three bands unless told otherwise.
