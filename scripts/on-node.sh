@@ -26,13 +26,17 @@ fi
 rsync -a --delete --exclude /node_modules --exclude /dist --exclude /.git ./ "$copy/"
 cd "$copy"
 
-modules=$cache/modules/$version-$(sha256sum package-lock.json | cut -c1-16)
-if [[ -d $modules ]]; then
+key=$version-$(sha256sum package-lock.json | cut -c1-16)
+modules=$cache/modules/$key
+if [[ $(cat node_modules/.pictor-modules-key 2>/dev/null) == "$key" ]]; then
+  : # a kept copy (PICTOR_NODE_COPY) already has them
+elif [[ -d $modules ]]; then
   rm -rf node_modules
   cp -a "$modules" node_modules
 else
   # better-sqlite3 compiles from source against $node_dir/include/node (1-3 min).
   npm ci --no-audit --no-fund
+  echo "$key" >node_modules/.pictor-modules-key
   mkdir -p "$cache/modules"
   cp -a node_modules "$modules.tmp.$$"
   mv -T "$modules.tmp.$$" "$modules" 2>/dev/null || rm -rf "$modules.tmp.$$"
