@@ -14,7 +14,10 @@ set -euo pipefail
 image=${1:-localhost/pictor:latest}
 engine=(${CONTAINER_ENGINE:-podman} ${CONTAINER_ENGINE_ARGS:-})
 run_args=(${CONTAINER_RUN_ARGS:-})
-port=${SMOKE_PORT:-18787}
+# podman runs periodic health checks from systemd timers; this test runs the check itself.
+[[ ${engine[0]} != podman ]] || run_args+=(--health-interval=disable)
+# A port free on the host now (the container publishes on it).
+port=${SMOKE_PORT:-$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')}
 account=0123456789abcdef0123456789abcdef
 token=container-smoke-token-0123456789
 name=pictor-smoke-$$
