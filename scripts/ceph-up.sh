@@ -8,7 +8,8 @@
 # Reruns are safe: an empty DIR gets a new cluster (11-18 s on 2 cores), daemons of DIR that
 # stopped are started again (~7 s), running ones are left alone. Mon ports come from
 # CEPH_MON_PORT (msgr v2, default 13300) and CEPH_MON_V1_PORT (default 16789); the OSD picks free
-# ports in 6800-7300. A port that is already taken fails the script, naming the port.
+# ports in 6800-7300. A port that is already taken fails the script, naming the port. RGW listens
+# on CEPH_RGW_ADDRESS (default 127.0.0.1; 0.0.0.0 in deploy/container/ceph-rgw.Dockerfile).
 # Stop with scripts/ceph-down.sh DIR.
 set -euo pipefail
 
@@ -105,7 +106,7 @@ bluestore block size = 10737418240
 bluestore fsck on mount = false
 osd memory target = 1073741824
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+rgw frontends = beast endpoint=${CEPH_RGW_ADDRESS:-127.0.0.1}:$rgw_port
 rgw data = $dir/rgw
 rgw zone = default
 CONF
