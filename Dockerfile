@@ -15,12 +15,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ENV npm_config_nodedir=/usr/local
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc skips onnxruntime-node's post-install download of CUDA libraries (the CPU runtime ships in it).
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY deploy/container/tsconfig.json deploy/container/
 COPY src src
+COPY web web
+# The server, then the dashboard's static assets (dist/dashboard, served at /dashboard).
 RUN npx tsc -p deploy/container/tsconfig.json \
+ && npm run build:dashboard --silent \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
