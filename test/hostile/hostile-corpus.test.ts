@@ -134,7 +134,8 @@ describe('throughout the corpus', () => {
   });
 
   it('kept its resident memory under the bound', () => {
-    expect(summary.rssSamples).toBeGreaterThan(100);
+    // The sampler ran throughout (a few samples a second; the corpus alone takes about 15 s).
+    expect(summary.rssSamples).toBeGreaterThan(30);
     expect(summary.peakRssBytes - baselineRss).toBeLessThan(RSS_GROWTH_BOUND);
   });
 

@@ -20,7 +20,7 @@ export function updateImage(app: ApiApp, services: Pick<Services, 'images'>): vo
     config: { permission: 'write' },
     // Every field is optional and Cloudflare serves a PATCH without a body (a change of nothing).
     preValidation: async (request) => {
-      request.body ??= {};
+      if (request.body === undefined) request.body = {};
     },
     handler: async (request) => {
       const { creator, metadata, requireSignedURLs } = request.body;
