@@ -63,7 +63,7 @@ describe('batch API', () => {
 
   it('limits each batch token to its requests per second with 429 and Retry-After', async () => {
     const fresh = ((await (await pictor.api('/images/v1/batch_token')).json()) as { result: { token: string } }).result.token;
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => batch('/images/v2', {}, fresh).then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), code: r.status === 429 ? await codeOf(r) : 0 }))));
+    const statuses = await Promise.all(Array.from({ length: 100 }, () => batch('/images/v2', {}, fresh).then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), code: r.status === 429 ? await codeOf(r) : 0 }))));
     const limited = statuses.filter((s) => s.status === 429);
     expect(statuses.filter((s) => s.status === 200).length).toBeGreaterThanOrEqual(20);
     expect(limited.length).toBeGreaterThan(0);
