@@ -1,3 +1,7 @@
+// Embedded pass only: the cap is per process and reads no store. In the full scaled pass (PostgreSQL +
+// S3, two suites at once) the first test failed twice with the third upload answered 200 while two
+// stalled uploads should hold the slots; alone it passes on both engines. Cause not found yet: see
+// the closing note of the session that moved it here.
 /**
  * PICTOR_UPLOADS_PER_CLIENT: a client address may keep only so many uploads in flight (POST
  * images/v1 and direct-upload URLs together); past it 429 + Retry-After at once, other addresses
