@@ -13,6 +13,7 @@
  *   (named by their checksum) are not written twice.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { writeFileSynced } from '../../util/write-file-synced.js';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -155,13 +156,7 @@ async function keepOriginal(dir: string, bytes: Buffer): Promise<string> {
 async function writeDurably(file: string, data: Buffer | string): Promise<void> {
   // Two images may share their bytes, so two lanes may write the same original at once.
   const tmp = `${file}.${randomUUID()}.tmp`;
-  const handle = await fsp.open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFileSynced(tmp, data);
   await fsp.rename(tmp, file);
 }
 

@@ -3,6 +3,7 @@
  * file or none. Temp files sit in one `.tmp` directory that the sweeper empties.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSynced } from '../../util/write-file-synced.js';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -25,13 +26,7 @@ export class FileBlobStore implements BlobStore {
   async put(key: string, data: Buffer): Promise<void> {
     const target = this.pathOf(key);
     const tmp = path.join(this.tmpDir, randomUUID());
-    const handle = await fsp.open(tmp, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileSynced(tmp, data);
     try {
       await fsp.mkdir(path.dirname(target), { recursive: true });
       await fsp.rename(tmp, target);
