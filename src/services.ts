@@ -163,7 +163,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
     inspectQueue: new BoundedQueue(limits.inspect.concurrency, limits.inspect.queued),
-    svgSanitizer,
+    inspection: { svgSanitizer, decodeTimeoutMs: config.transformTimeoutMs },
     onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
   const directUploads = new DirectUploadService({

@@ -74,7 +74,7 @@ export async function withImportTarget<T>(config: Config, fn: (target: ImportTar
       keys: new KyselySigningKeyRepository(database.db),
       blobs,
       changes,
-      inspect: (bytes) => decodes.run(() => inspectImage(bytes, undefined, svgSanitizer)),
+      inspect: (bytes) => decodes.run(() => inspectImage(bytes, undefined, { svgSanitizer, decodeTimeoutMs: config.transformTimeoutMs })),
       imageQuota: config.imageQuota,
     });
   } finally {
