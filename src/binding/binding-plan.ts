@@ -54,7 +54,8 @@ export function parseBindingSteps(text: string, images: number): BindingStep[] {
       drawn.add(child);
       return { kind: 'draw', child, target, options: drawOptions(options) };
     }
-    const { imageIndex: index, ...transform } = item;
+    // `@cloudflare/images` sends bare transforms: they apply to the canvas.
+    const { imageIndex: index = 0, ...transform } = item;
     return { kind: 'transform', image: imageIndex(index, images, 'imageIndex'), entries: transformEntries(transform) };
   });
 }
