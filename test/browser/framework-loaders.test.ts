@@ -145,36 +145,39 @@ describe.skipIf(skipBrowserSuite)('framework image loaders in Chromium against P
     }
   }
 
-  // Expected widths: the candidate equal to the slot (the `sizes` value) × DPR, chosen so that
-  // one candidate matches exactly (Chromium picks it; a wrong srcset or sizes would not).
+  /**
+   * Loads the page per [viewport width, DPR, hero width, thumb width]: Chromium must request just
+   * those widths and Pictor answer images that wide. The expected width is the candidate equal to
+   * the slot (the `sizes` value) × DPR, chosen so that one candidate matches exactly (Chromium
+   * picks it; a wrong srcset or sizes would not). Returns what each load showed.
+   */
+  async function expectWidths(pagePath: string, cases: ReadonlyArray<readonly [number, number, number, number]>) {
+    const loads = [];
+    for (const [viewport, dpr, hero, thumb] of cases) {
+      const loaded = await load(pagePath, viewport, dpr);
+      expect(loaded.requested, `${pagePath} at ${viewport}px @${dpr}x`).toEqual({ hero: [hero], thumb: [thumb] });
+      expect(loaded.served, `${pagePath} at ${viewport}px @${dpr}x`).toEqual({ hero: [hero], thumb: [thumb] });
+      expect(loaded.shown.hero!.naturalWidth * loaded.shown.thumb!.naturalWidth).toBeGreaterThan(0);
+      loads.push(loaded);
+    }
+    return loads;
+  }
+
   it('Next.js (documented Cloudflare loader, static export): srcset widths by viewport and DPR', async () => {
     // hero: sizes="50vw" over Next's device sizes; thumb: 300 px, 1x = 384, 2x = 640 (Next's widths).
-    for (const [viewport, dpr, hero, thumb] of [[1280, 1, 640, 384], [1200, 2, 1200, 640]] as const) {
-      const { requested, served, shown } = await load('/', viewport, dpr);
-      expect(requested, `${viewport}px @${dpr}x`).toEqual({ hero: [hero], thumb: [thumb] });
-      expect(served).toEqual({ hero: [hero], thumb: [thumb] });
-      expect(shown.thumb!.naturalWidth).toBeGreaterThan(0);
-      expect(shown.hero!.currentSrc).toBe(`${site.origin}/cdn-cgi/image/width=${hero},quality=75,format=auto/photos/hero.jpg`);
-    }
+    const [first] = await expectWidths('/', [[1280, 1, 640, 384], [1200, 2, 1200, 640]]);
+    expect(first!.shown.hero!.currentSrc).toBe(`${site.origin}/cdn-cgi/image/width=640,quality=75,format=auto/photos/hero.jpg`);
   });
 
   it('Nuxt Image cloudflare provider: srcset widths by viewport and DPR', async () => {
     // hero: "(max-width: 767px) 100vw, 50vw" → 384 at 768 px; thumb: 400w / 800w at sizes 400px.
-    for (const [viewport, dpr, hero, thumb] of [[768, 1, 384, 400], [768, 2, 768, 800], [640, 1, 640, 400]] as const) {
-      const { requested, served, shown } = await load('/nuxt.html', viewport, dpr);
-      expect(requested, `${viewport}px @${dpr}x`).toEqual({ hero: [hero], thumb: [thumb] });
-      expect(served).toEqual({ hero: [hero], thumb: [thumb] });
-      expect(shown.hero!.naturalWidth).toBeGreaterThan(0);
-    }
+    const [first] = await expectWidths('/nuxt.html', [[768, 1, 384, 400], [768, 2, 768, 800], [640, 1, 640, 400]]);
+    expect(first!.shown.hero!.currentSrc).toBe(`${site.origin}/cdn-cgi/image/f=auto,q=75,w=384/photos/hero.jpg`);
   });
 
   it('unpic cloudflare URLs: srcset widths by viewport and DPR', async () => {
     // hero: full width (100vw) over unpic's breakpoints; thumb: fixed 300 px, 300w / 600w.
-    for (const [viewport, dpr, hero, thumb] of [[640, 1, 640, 300], [640, 2, 1280, 600]] as const) {
-      const { requested, served, shown } = await load('/unpic.html', viewport, dpr);
-      expect(requested, `${viewport}px @${dpr}x`).toEqual({ hero: [hero], thumb: [thumb] });
-      expect(served).toEqual({ hero: [hero], thumb: [thumb] });
-      expect(shown.hero!.naturalWidth).toBeGreaterThan(0);
-    }
+    const [first] = await expectWidths('/unpic.html', [[640, 1, 640, 300], [640, 2, 1280, 600]]);
+    expect(first!.shown.hero!.currentSrc).toBe(`${site.origin}/cdn-cgi/image/width=640,f=auto,fit=cover/photos/hero.jpg`);
   });
 });
