@@ -2,7 +2,7 @@
  * The Images binding's backend over real HTTP: `@cloudflare/images` (npm) pointed at Pictor, and
  * the multipart form workerd's images-api module sends for `.draw()` and `info()` (its field
  * names: `image`, `draw_image`, `transforms` with imageIndex / drawImageIndex entries,
- * `output_format`). test/api/images-binding-workerd.test.ts runs the real workerd binding.
+ * `output_format`). test/api/images-binding-workerd.embedded.test.ts runs the real workerd binding.
  */
 import { Image } from '@cloudflare/images';
 import sharp from 'sharp';

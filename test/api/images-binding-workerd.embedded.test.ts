@@ -2,7 +2,8 @@
  * A real Worker in workerd (the `workerd` npm package) with an Images binding whose backend is
  * Pictor: workerd's own images-api module serializes `input().transform().draw().output()` and
  * `info()`, and a fetcher Worker forwards them to Pictor's binding path with an API token
- * (test/fixtures/images-binding-worker/).
+ * (test/fixtures/images-binding-worker/). Embedded pass only: the binding reads no store, so the
+ * scaled pass would only repeat it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
