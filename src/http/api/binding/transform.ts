@@ -5,6 +5,7 @@
  */
 import type { Services } from '../../../services.js';
 import type { ApiApp } from '../../types.js';
+import { clientGone } from '../../client-gone.js';
 import { uploadSlot } from '../upload-slot.js';
 import { readBindingForm } from './binding-form.js';
 
@@ -14,16 +15,14 @@ export function bindingTransform(app: ApiApp, services: Pick<Services, 'binding'
     onRequest: uploadSlot(services),
     handler: async (request, reply) => {
       const { images, fields } = await readBindingForm(request, { drawImages: true });
-      // A transform nobody waits for any more leaves the queue.
-      const abandoned = new AbortController();
-      request.raw.once('close', () => abandoned.abort());
       const result = await services.binding.transform(
         {
           images,
           transforms: fields.get('transforms'),
           output: { format: fields.get('output_format'), quality: fields.get('output_quality'), background: fields.get('background'), anim: fields.get('anim') },
         },
-        abandoned.signal,
+        // A transform nobody waits for any more leaves the queue.
+        clientGone(reply),
       );
       return reply
         .headers({
