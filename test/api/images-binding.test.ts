@@ -163,6 +163,10 @@ describe('the workerd binding protocol', () => {
     const broken = workerdForm({ image: photo, format: 'image/jpeg' });
     broken.set('transforms', '[{');
     cases.push([broken, 9401, /JSON/]);
+    // 12000×10000 = 120 MP, beyond the pixel limit, as the canvas and as a drawn image: refused from the header.
+    const bomb = await sharp({ create: { width: 12_000, height: 10_000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    cases.push([workerdForm({ image: bomb, transforms: [{ width: 10 }], format: 'image/jpeg' }), 9413, /megapixels/]);
+    cases.push([workerdForm({ image: photo, drawImages: [bomb], transforms: [{ drawImageIndex: 1, targetImageIndex: 0 }], format: 'image/jpeg' }), 9413, /megapixels/]);
     for (const [form, code, message] of cases) {
       const response = await post('/transform', form);
       expect(response.status, message.source).toBeLessThan(500);
