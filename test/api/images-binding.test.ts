@@ -175,3 +175,31 @@ describe('the workerd binding protocol', () => {
     }
   });
 });
+
+describe('the binding on the transform queue', () => {
+  let busy: TestPictor;
+
+  beforeAll(async () => {
+    busy = await startPictor({ env: { PICTOR_TRANSFORM_CONCURRENCY: '1', PICTOR_TRANSFORM_QUEUE: '0' } });
+  });
+
+  afterAll(async () => {
+    await busy?.close();
+  });
+
+  it('shares the queue with renditions: a full queue answers 429 / 9529, a free one the image', async () => {
+    const request = () => busy.api('/images/binding/transform', { method: 'POST', body: workerdForm({ image: photo, transforms: [{ width: 50 }], format: 'image/jpeg' }) });
+    let release!: () => void;
+    // The one slot, held as a rendition would hold it.
+    const held = busy.services.transformQueue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const refused = await request();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('cf-images-binding')).toBe('err=9529');
+    expect(refused.headers.get('retry-after')).toBe('1');
+    release();
+    await held;
+    const served = await request();
+    expect(served.status).toBe(200);
+    expect(served.headers.get('cf-images-output-width')).toBe('50');
+  });
+});
