@@ -88,6 +88,17 @@ describe('@cloudflare/images against Pictor', () => {
     await expect(fit.jpeg()).rejects.toThrow(/error 400: ERROR 9401: .*fit/);
   });
 
+  it('serves a read-only token of the account; refuses a token of another account (403 / 10000)', async () => {
+    const { accounts } = pictor.services;
+    const readOnly = await accounts.createToken(pictor.accountId, 'read');
+    const image = new Image(binding(readOnly.token), photo);
+    await image.resize(30, 30);
+    expect((await image.jpeg()).info.width).toBe(30);
+    const other = await accounts.createAccount();
+    const stranger = await accounts.createToken(other.id, 'write');
+    await expect(new Image(binding(stranger.token), photo).jpeg()).rejects.toThrow(/backend returned error 403: ERROR 10000: Authentication error/);
+  });
+
   it('refuses a request without a valid account token with the binding error header', async () => {
     const response = await pictor.api('/images/binding/transform', { method: 'POST', body: workerdForm({ image: photo, format: 'image/jpeg' }), headers: { authorization: 'Bearer wrong-token-0123456789' } });
     expect(response.status).toBe(401);
