@@ -53,6 +53,7 @@ import { WebhookOutbox } from './webhooks/outbox.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import type { LookupFunction } from 'node:net';
 import { createTransformations, type Transformations } from './origins/transformations.js';
+import { BindingService } from './binding/binding-service.js';
 
 export interface Services {
   config: Config;
@@ -73,6 +74,8 @@ export interface Services {
   delivery: DeliveryService;
   /** /cdn-cgi/image/ and the zone purge API (src/origins/). */
   transformations: Transformations;
+  /** The Images binding's backend (transform, draw, info). */
+  binding: BindingService;
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
@@ -213,6 +216,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     svgSanitizer,
   });
   const transformations = createTransformations({ config, accounts, bus: purge, flights, renditionCache, transformQueue, metrics, clock, lookup: overrides.originLookup, vision, svgSanitizer });
+  const binding = new BindingService({ queue: transformQueue, metrics, transformTimeoutMs: config.transformTimeoutMs, vision, svgSanitizer });
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
     metricsText: (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine() : metrics.registry.metrics()),
@@ -232,6 +236,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     deliveryConfig,
     delivery,
     transformations,
+    binding,
     renditionCache,
     transformQueue,
     metrics,

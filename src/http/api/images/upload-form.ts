@@ -22,7 +22,7 @@ export function parseBooleanField(name: string, value: string): boolean {
  * Reads the file part. busboy stops delivering data at the size limit but keeps the part open
  * until the client finishes sending, which for an endless body is never: so refuse on 'limit'.
  */
-function readFilePart(file: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
+export function readFilePart(file: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
