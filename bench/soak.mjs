@@ -92,6 +92,7 @@ async function main() {
       ...settings.serverEnv,
     },
     readyUrl: `${baseUrl}/healthz`,
+    readyTimeoutMs: 180_000, // a shared, loaded machine may take long to start 2 workers
   });
   const startedAt = new Date().toISOString();
   try {
