@@ -7,10 +7,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from './pictor.js';
+import { repoRoot } from './process.js';
 
-export const shippedNginxConf = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/nginx.conf');
+export const shippedNginxConf = path.join(repoRoot, 'deploy', 'nginx.conf');
 
 /** Why nginx cannot run here, or undefined when it can. */
 export const nginxMissing = (() => {

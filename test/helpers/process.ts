@@ -3,8 +3,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const mainScript = path.join(root, 'dist', 'src', 'main.js');
+const above = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Two levels up is the repository, or dist/ when a benchmark runs these helpers compiled.
+const compiled = path.basename(above) === 'dist';
+/** The repository's root directory. */
+export const repoRoot = compiled ? path.dirname(above) : above;
+export const mainScript = path.join(repoRoot, 'dist', 'src', 'main.js');
 
 export interface PictorProcess {
   child: ChildProcess;
