@@ -73,7 +73,7 @@ try {
   const upstreams = cluster.nodes.map((n) => new URL(n.origin).host);
 
   const measure = async (label: string, paths: string[], edit?: (site: string) => string) => {
-    const nginx = await startNginx(upstreams, await freePort(), edit);
+    const nginx = await startNginx(upstreams, await freePort(), { edit, logLevel: 'crit' });
     try {
       const herds: Herd[] = [];
       for (const path of paths) herds.push(await herd(`${nginx.origin}${path}`, alive()));
@@ -93,7 +93,7 @@ try {
   // it), until there are enough; then that node is killed and the herds find it down.
   const victim = cluster.nodes.at(-1)!;
   const victims: string[] = [];
-  const probe = await startNginx(upstreams, await freePort());
+  const probe = await startNginx(upstreams, await freePort(), { logLevel: 'crit' });
   try {
     while (victims.length < HERDS) {
       const path = rendition(width++);

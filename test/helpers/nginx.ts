@@ -32,8 +32,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * The shipped site with its example upstream servers replaced by `upstreams` (host:port, each
- * keeping the shipped server parameters) and listening on `port`; `edit` may change it further
- * (a benchmark's baseline).
+ * keeping the shipped server parameters) and listening on `port`, changed by `edit`.
  */
 export function renderSite(upstreams: string[], port: number, edit: (site: string) => string = (s) => s): string {
   const shipped = fs.readFileSync(shippedNginxConf, 'utf8');
@@ -62,8 +61,15 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nginx did not listen on ${port}`);
 }
 
+export interface NginxOptions {
+  /** Changes to the rendered site (a benchmark's baseline). */
+  edit?: (site: string) => string;
+  /** nginx's error_log level: `crit` for a test that kills nodes on purpose (each refused connection logs an error). */
+  logLevel?: 'error' | 'crit';
+}
+
 /** nginx with one worker running the shipped site in front of `upstreams`, on `port`. */
-export async function startNginx(upstreams: string[], port: number, edit?: (site: string) => string): Promise<TestNginx> {
+export async function startNginx(upstreams: string[], port: number, { edit, logLevel = 'error' }: NginxOptions = {}): Promise<TestNginx> {
   const prefix = tempDir('pictor-nginx-');
   const config = [
     // As root, nginx's workers would otherwise run as nobody, who cannot use our temp dirs.
@@ -75,7 +81,7 @@ export async function startNginx(upstreams: string[], port: number, edit?: (site
     '}',
   ].join('\n');
   fs.writeFileSync(path.join(prefix, 'nginx.conf'), config);
-  const child: ChildProcess = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], {
+  const child: ChildProcess = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr ${logLevel};`], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const stop = async () => {

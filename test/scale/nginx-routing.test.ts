@@ -54,7 +54,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${port}`;
   const bus: Record<string, string> = redisUrl ? { PURGE_BUS_URL: `${redisUrl}?channel=pictor-test-${randomBytes(6).toString('hex')}:purge` } : {};
   cluster = await startNodes(3, { ...stores.env, ...bus, PICTOR_DELIVERY_URL: origin });
-  nginx = await startNginx(cluster.nodes.map((n) => new URL(n.origin).host), port);
+  nginx = await startNginx(cluster.nodes.map((n) => new URL(n.origin).host), port, { logLevel: 'crit' });
   const client = cluster.nodes[0]!.client;
   await client.images.v1.variants.list({ account_id: TEST_ACCOUNT_ID }); // the account exists
   const res = await cluster.nodes[0]!.api('/images/v1/config', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flexible_variants: true }) });
