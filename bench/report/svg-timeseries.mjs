@@ -22,7 +22,7 @@ const niceMax = (value) => {
  */
 export function renderTimeSeries({ title, minutes, panels }) {
   const parts = [text(0, 20, title, 'font-weight="bold" font-size="16"')];
-  let top = 50;
+  let top = 70;
   for (const panel of panels) {
     const values = panel.series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => y != null);
     const max = niceMax(Math.max(...values, 0));
