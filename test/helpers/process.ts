@@ -39,7 +39,11 @@ export async function spawnPictor(env: Record<string, string>, args: string[] = 
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pictor did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running: nobody holds a handle to stop it once this rejects.
+      child.kill('SIGKILL');
+      reject(new Error(`Pictor did not start:\n${output}`));
+    }, 30_000);
     const check = () => {
       const m = /Pictor is listening on (http:\/\/\S+)/.exec(output);
       if (m) {
