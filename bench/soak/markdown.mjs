@@ -24,7 +24,7 @@ Every ${settings.sampleSeconds} s it samples RSS (VmRSS summed over the primary 
 It fails (exit 1) on any failed request or when the least-squares RSS slope over the second half exceeds
 ${settings.leakBoundMbPerMinute} MB/min. Report: [\`docs/soak.json\`](${jsonLink}).
 
-**${verdict.ok ? 'Pass' : 'FAIL'}**: ${total} operations in ${fixed(minutes, 1)} min (${mix}), **${verdict.errors} errors**;
+**${verdict.ok ? 'Pass' : 'FAIL'}**: ${total} operations in ${fixed(minutes, 1)} min (${fixed(total / (minutes * 60), 1)}/s achieved of ${settings.rateOpsPerSecond}/s asked; ${mix}), **${verdict.errors} errors**;
 RSS ${fixed(rss[0])} MB at the first sample, ${fixed(Math.max(...rss))} MB at most, ${fixed(rss.at(-1))} MB at the end;
 **RSS slope over the second half ${fixed(verdict.rssSlope.mbPerMinute, 2)} MB/min** (bound ${settings.leakBoundMbPerMinute});
 p99 per interval, all operations: median ${fixed(quantile(p99s, 0.5))} ms, highest ${fixed(Math.max(...p99s))} ms; hot deliveries: median ${fixed(quantile(hotP99s, 0.5))} ms, highest ${fixed(Math.max(...hotP99s))} ms.
