@@ -3,7 +3,7 @@
  * test/unit/layering.test.ts against a fixture tree that breaks each one. Paths match with or
  * without a leading folder so the same rules apply to that fixture tree.
  */
-const DOMAIN = '(^|/)src/(accounts|images|variants|signing|webhooks|render|ai|purge|cache|media|delivery|storage|net|util)/';
+const DOMAIN = '(^|/)src/(accounts|images|variants|signing|webhooks|render|ai|purge|cache|media|delivery|storage|net|util|binding)/';
 
 /** @type {import('dependency-cruiser').IForbiddenRuleType[]} */
 const forbidden = [

@@ -48,6 +48,8 @@ export const errors = {
   requestTimeout: () =>
     new ImagesError(5400, 408, 'The request was not received in time: send the whole body within the server\'s request timeout'),
   unsupportedImage: make(5455, 415),
+  /** Upload inspection ran past PICTOR_TRANSFORM_TIMEOUT_MS (the image is refused, not stored). */
+  decodeTimeout: (limitMs: number) => new ImagesError(5400, 400, `The image took too long to decode: longer than the ${limitMs} ms allowed`),
   fileTooLarge: (limitBytes: number) =>
     new ImagesError(5413, 413, `Uploaded file exceeds the limit of ${limitBytes} bytes (10 MB)`, {
       headers: { connection: 'close' },

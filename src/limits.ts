@@ -58,6 +58,15 @@ export const limits = {
   },
   directUploadExpirySeconds: { min: 120, max: 6 * 3600, default: 30 * 60 },
   browserTtlSeconds: { min: 3600, max: 31_536_000, default: 172_800 },
+  /** The Images binding's transform requests (docs/transformations.md, "Images binding"). */
+  binding: {
+    /** draw_image parts per request, besides the canvas. */
+    maxDrawImages: 8,
+    /** Entries of the transforms list (transforms and draws together). */
+    maxSteps: 32,
+    /** A draw's top/left/bottom/right, in px from the target's edge. */
+    maxDrawOffsetPx: 100_000,
+  },
   /** Transformations (flexible and named variants); docs/transform-options.md explains each. */
   render: {
     /** Animations whose frames sum above this are delivered untransformed (Cloudflare: 50 MP). */

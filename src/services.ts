@@ -26,14 +26,13 @@ import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
 import type { Config } from './config.js';
 import { createLogger, type Log } from './logger.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
-import type { ChangeRepositories } from './images/image-changes.js';
 import { ImageService, type SourceFetcher } from './images/image-service.js';
 import type { ImageRepository } from './images/model.js';
 import { KyselyAccountRepository } from './storage/account-repository.js';
 import type { BlobStore } from './storage/blobs/blob-store.js';
 import { openBlobStore } from './storage/blobs/open-blob-store.js';
 import { type Database, openDatabase } from './storage/database.js';
-import { KyselyImageChanges } from './storage/image-change-transactions.js';
+import { type ChangeRepositories, KyselyChanges } from './storage/change-transactions.js';
 import { KyselyImageRepository } from './storage/image-repository.js';
 import { KyselySigningKeyRepository } from './storage/signing-key-repository.js';
 import { KyselyVariantRepository } from './storage/variant-repository.js';
@@ -54,6 +53,7 @@ import { WebhookOutbox } from './webhooks/outbox.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import type { LookupFunction } from 'node:net';
 import { createTransformations, type Transformations } from './origins/transformations.js';
+import { BindingService } from './binding/binding-service.js';
 
 export interface Services {
   config: Config;
@@ -74,6 +74,8 @@ export interface Services {
   delivery: DeliveryService;
   /** /cdn-cgi/image/ and the zone purge API (src/origins/). */
   transformations: Transformations;
+  /** The Images binding's backend (transform, draw, info). */
+  binding: BindingService;
   renditionCache: RenditionCache;
   transformQueue: BoundedQueue;
   metrics: PictorMetrics;
@@ -99,7 +101,7 @@ export interface ServiceOverrides {
   cacheDir?: string;
   /** DNS for remote-source fetches (tests point public names at loopback). */
   originLookup?: LookupFunction;
-  /** Wraps the repositories an image change writes through in its transaction (tests fail one half-way). */
+  /** Wraps the repositories a change writes through in its transaction (tests fail one half-way). */
   wrapChangeRepositories?: (repositories: ChangeRepositories) => ChangeRepositories;
   /** Default: a logger at PICTOR_LOG_LEVEL on stdout. */
   log?: Log;
@@ -145,7 +147,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   );
   const svgSanitizer = new SvgSanitizer();
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
-  const changes = new KyselyImageChanges({ database, bus, clock, poke: () => webhookDispatcher.poke(), wrap: overrides.wrapChangeRepositories });
+  const changes = new KyselyChanges({ database, bus, clock, poke: () => webhookDispatcher.poke(), wrap: overrides.wrapChangeRepositories });
   const images = new ImageService({
     images: imageRepository,
     variants: variantRepository,
@@ -164,7 +166,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     deliveryBase: () => urls.delivery,
     imageQuota: config.imageQuota,
     inspectQueue: new BoundedQueue(limits.inspect.concurrency, limits.inspect.queued),
-    svgSanitizer,
+    inspection: { svgSanitizer, decodeTimeoutMs: config.transformTimeoutMs },
     onStrayBlob: (blobKey, err) => log.warn({ blobKey, err }, 'could not delete the blob of a deleted image; the stray-blob sweep will'),
   });
   const directUploads = new DirectUploadService({
@@ -177,9 +179,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     clock,
     deliveryBase: () => urls.delivery,
   });
-  const variants = new VariantService(variantRepository, purge, clock);
-  const keys = new SigningKeyService(signingKeyRepository, purge, clock);
-  const deliveryConfig = new DeliveryConfigService(accounts, purge);
+  const variants = new VariantService(variantRepository, changes, clock);
+  const keys = new SigningKeyService(signingKeyRepository, changes, clock);
+  const deliveryConfig = new DeliveryConfigService(changes);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
   const metrics = createMetrics({ queueDepth: () => transformQueue.queued, transformsActive: () => transformQueue.active, purgeBusConnected: () => purge.connected() });
   // One per process: its IPC listener answers both renditions' and remote sources' flights.
@@ -214,6 +216,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     svgSanitizer,
   });
   const transformations = createTransformations({ config, accounts, bus: purge, flights, renditionCache, transformQueue, metrics, clock, lookup: overrides.originLookup, vision, svgSanitizer });
+  const binding = new BindingService({ queue: transformQueue, metrics, transformTimeoutMs: config.transformTimeoutMs, vision, svgSanitizer });
   const clusterMetrics = cluster.isWorker ? new ClusterMetrics(metrics.registry) : undefined;
   return {
     metricsText: (scope) => (scope === 'machine' && clusterMetrics ? clusterMetrics.machine() : metrics.registry.metrics()),
@@ -233,6 +236,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     deliveryConfig,
     delivery,
     transformations,
+    binding,
     renditionCache,
     transformQueue,
     metrics,

@@ -72,12 +72,6 @@ export class AccountService {
     return this.accounts.listAccounts();
   }
 
-  async updateAccount(id: string, patch: Partial<Pick<Account, 'flexibleVariants' | 'browserTtl'>>): Promise<Account> {
-    const account = await this.accounts.updateAccount(id, patch);
-    if (!account) throw errors.authenticationError();
-    return account;
-  }
-
   async createToken(
     accountId: string,
     permission: Permission,

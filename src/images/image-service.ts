@@ -7,14 +7,13 @@ import type { Account } from '../accounts/model.js';
 import type { VariantRepository } from '../variants/model.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
-import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import type { BlobStore } from '../storage/blobs/blob-store.js';
 import type { Clock } from '../util/clock.js';
 import { BoundedQueue, QueueFullError } from '../util/bounded-queue.js';
 import { isGeneratedIdShape, validateCustomId } from './custom-id.js';
 import type { ImageChanges } from './image-changes.js';
 import { imageView, type ImageView } from './image-view.js';
-import { inspectImage, type InspectedImage } from './inspect.js';
+import { inspectImage, type InspectedImage, type InspectOptions } from './inspect.js';
 import { validateMetadata } from './metadata.js';
 import { DuplicateImageError, type ImagePatch, type ImageRecord, type UploadedImage, type ImageRepository, type JsonObject, type KeysetQuery, type MetaFilter } from './model.js';
 
@@ -60,8 +59,8 @@ export interface ImageServiceDeps {
   imageQuota: number;
   /** Bounds concurrent full decodes of uploads (each may hold up to 100 MP). */
   inspectQueue: BoundedQueue;
-  /** Judges SVG uploads (shared with delivery; owned by the composition root). */
-  svgSanitizer: SvgSanitizer;
+  /** How uploads are inspected: the SVG sanitizer and the decode deadline. */
+  inspection: InspectOptions;
   /** A deleted image's blob could not be deleted (it stays for the sweeper); for the log. */
   onStrayBlob: (blobKey: string, err: unknown) => void;
 }
@@ -190,7 +189,7 @@ export class ImageService {
   /** Proves the bytes are an acceptable image, on the bounded decode queue. */
   async inspect(bytes: Buffer, contentType: string | undefined): Promise<InspectedImage> {
     try {
-      return await this.deps.inspectQueue.run(() => inspectImage(bytes, contentType, this.deps.svgSanitizer));
+      return await this.deps.inspectQueue.run(() => inspectImage(bytes, contentType, this.deps.inspection));
     } catch (err) {
       if (err instanceof QueueFullError) throw errors.busy(2);
       throw err;

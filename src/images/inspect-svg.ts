@@ -5,16 +5,18 @@
  * Cloudflare does); delivery serves the sanitized document, made once per image version.
  */
 import { errors } from '../errors.js';
+import type { Deadline } from '../render/deadline.js';
 import { SvgRefusal } from '../render/svg-sanitize.js';
 import { svgSize, type SvgSanitizer } from '../render/svg-sanitizer.js';
 import type { InspectedImage } from './inspect.js';
 
-export async function inspectSvg(bytes: Buffer, sanitizer: SvgSanitizer): Promise<InspectedImage> {
+export async function inspectSvg(bytes: Buffer, sanitizer: SvgSanitizer, deadline: Deadline): Promise<InspectedImage> {
   let sanitized;
   try {
-    sanitized = await sanitizer.sanitize(bytes);
+    sanitized = await sanitizer.sanitize(bytes, deadline.remainingMs);
   } catch (error) {
     if (!(error instanceof SvgRefusal)) throw error;
+    if (deadline.passed) throw Object.assign(errors.decodeTimeout(deadline.limitMs), { cause: error });
     const problem = error.tooComplex ? 'The SVG is too complex' : 'The SVG could not be read';
     throw Object.assign(errors.badRequest(`${problem}: ${error.message}`), { cause: error });
   }

@@ -32,6 +32,11 @@ export class Deadline {
   /** Checks, then lets libvips stop this pipeline itself when the time left runs out. */
   bound(image: Sharp): Sharp {
     this.check();
+    return this.limit(image);
+  }
+
+  /** Lets libvips stop this pipeline when the time left runs out (whole seconds, at least one). */
+  limit(image: Sharp): Sharp {
     return image.timeout({ seconds: Math.max(1, Math.ceil(this.remainingMs / 1000)) });
   }
 }

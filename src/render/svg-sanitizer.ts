@@ -22,10 +22,11 @@ export class SvgSanitizer {
     maxHeapMb: limits.render.svg.workerHeapMb,
   });
 
-  async sanitize(bytes: Uint8Array): Promise<SanitizedSvg> {
+  /** `timeoutMs` shortens the sanitizer's own limit (limits.render.svg.sanitizeTimeoutMs), never lengthens it. */
+  async sanitize(bytes: Uint8Array, timeoutMs = Infinity): Promise<SanitizedSvg> {
     let outcome: SanitizeOutcome;
     try {
-      outcome = await this.pool.run(bytes);
+      outcome = await this.pool.run(bytes, { timeoutMs: Math.min(limits.render.svg.sanitizeTimeoutMs, timeoutMs) });
     } catch (error) {
       if (!(error instanceof WorkerTaskError)) throw error;
       // Out of time or memory: the input is what made it so.

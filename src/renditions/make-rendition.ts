@@ -13,7 +13,8 @@ import { accepts } from '../render/formats.js';
 import { autoWidth } from '../render/plan-geometry.js';
 import type { Vision } from '../ai/vision.js';
 import { Deadline } from '../render/deadline.js';
-import { renderImage } from '../render/render.js';
+import { renderImage, type RenderResult } from '../render/render.js';
+import type { RenderInput } from '../render/source.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
 import type { TransformSpec } from '../render/spec.js';
@@ -66,38 +67,51 @@ export async function makeRendition(
   request: RenditionRequest,
   signal?: AbortSignal,
 ): Promise<Rendition> {
-  const { queue, metrics } = maker;
+  return onTransformQueue(maker, async (deadline) => {
+    const { bytes, format } = await original();
+    const result = await renderOnSlot(maker, { bytes, format, deadline }, spec, request);
+    return {
+      body: result.body,
+      contentType: result.contentType,
+      etag: `"${createHash('sha256').update(result.body).digest('base64url').slice(0, 32)}"`,
+      width: result.width,
+      height: result.height,
+      varyAccept: result.varyAccept,
+    };
+  }, signal);
+}
+
+/**
+ * Any job that transforms pixels (a rendition, an Images binding request) takes one slot of the
+ * bounded queue; its deadline counts from the slot, so time spent waiting is not held against it.
+ * A full queue answers 429 and an abandoned wait 499, as for every rendition.
+ */
+export async function onTransformQueue<T>(maker: RenditionMaker, job: (deadline: Deadline) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const queued = performance.now();
   try {
-    return await queue.run(async () => {
-      const started = performance.now();
-      metrics.transformWaitSeconds.observe((started - queued) / 1000);
-      // The deadline counts from the slot, so time spent waiting in the queue is not held against it.
-      const deadline = new Deadline(maker.transformTimeoutMs);
-      const { bytes, format } = await original();
-      const rendering = performance.now();
-      const result = await renderImage({ bytes, format, deadline }, spec, {
-        accept: request.accept,
-        clientHints: request.clientHints,
-        vision: maker.vision,
-        svgSanitizer: maker.svgSanitizer,
-      });
-      metrics.transformSeconds.labels(result.format).observe((performance.now() - rendering) / 1000);
-      metrics.transforms.labels(result.format).inc();
-      return {
-        body: result.body,
-        contentType: result.contentType,
-        etag: `"${createHash('sha256').update(result.body).digest('base64url').slice(0, 32)}"`,
-        width: result.width,
-        height: result.height,
-        varyAccept: result.varyAccept,
-      };
+    return await maker.queue.run(async () => {
+      maker.metrics.transformWaitSeconds.observe((performance.now() - queued) / 1000);
+      return job(new Deadline(maker.transformTimeoutMs));
     }, signal);
   } catch (err) {
     if (err instanceof QueueFullError) throw errors.busy(1);
     if (err instanceof QueueAbortedError) throw errors.clientClosedRequest();
     throw err;
   }
+}
+
+/** One render inside a queue slot, with the maker's vision and sanitizer, counted in the metrics. */
+export async function renderOnSlot(maker: RenditionMaker, input: RenderInput, spec: TransformSpec, request: RenditionRequest): Promise<RenderResult> {
+  const rendering = performance.now();
+  const result = await renderImage(input, spec, {
+    accept: request.accept,
+    clientHints: request.clientHints,
+    vision: maker.vision,
+    svgSanitizer: maker.svgSanitizer,
+  });
+  maker.metrics.transformSeconds.labels(result.format).observe((performance.now() - rendering) / 1000);
+  maker.metrics.transforms.labels(result.format).inc();
+  return result;
 }
 
 /** Hints a page should delegate for width=auto / slow-connection-quality (legacy names are not requested). */

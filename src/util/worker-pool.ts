@@ -1,20 +1,34 @@
 /**
  * WorkerPool: runs CPU-heavy pure functions (parsing or decoding hostile input) on worker threads,
  * so the event loop that answers every other request never waits for them. Each task has a
- * deadline: a worker past it is terminated (the only way to stop synchronous code) and replaced.
+ * deadline (the pool's, or its own): a worker past it is terminated (the only way to stop
+ * synchronous code or WebAssembly) and replaced.
  * Each worker has a bounded heap, so one input cannot grow the process without limit; a worker that
  * dies (out of memory, uncaught exception, exit) fails its task with a WorkerTaskError and is
- * replaced. Workers start on demand, so a pool nobody uses costs nothing.
+ * replaced. Workers start on demand, so a pool nobody uses costs nothing, and (with `idleMs`) stop
+ * once idle that long, giving back memory a worker's heap or WebAssembly never shrinks.
  *
- * The worker side calls serveTasks(handler) with a function of (input) => output; inputs and
- * outputs are structured-cloned (Buffers arrive as Uint8Array).
+ * The worker side calls serveTasks(handler) with a function of (input) => output (or a promise of
+ * it); inputs and outputs are structured-cloned (Buffers arrive as Uint8Array), or moved when
+ * listed as transferables.
  */
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, type TransferListItem, Worker } from 'node:worker_threads';
 
 export class WorkerTaskError extends Error {}
 
+/** The task ran past its deadline; its worker was terminated. */
+export class WorkerDeadlineError extends WorkerTaskError {}
+
+export interface RunOptions {
+  /** This task's deadline, ms (default: the pool's timeoutMs). */
+  readonly timeoutMs?: number | undefined;
+  /** Moved to the worker instead of copied (the sender's views of them become empty). */
+  readonly transfer?: readonly TransferListItem[];
+}
+
 interface Task {
   readonly input: unknown;
+  readonly options: RunOptions;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
 }
@@ -34,6 +48,8 @@ export interface WorkerPoolOptions {
   /** A worker's time to load its script, ms (default 30 s: loading is slow on a busy machine). */
   readonly startTimeoutMs?: number;
   readonly maxHeapMb: number;
+  /** A worker idle this long is stopped (default: idle workers stay, unreferenced). */
+  readonly idleMs?: number;
 }
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
@@ -49,10 +65,10 @@ export class WorkerPool<In, Out> {
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  run(input: In): Promise<Out> {
+  run(input: In, options: RunOptions = {}): Promise<Out> {
     if (this.closed) return Promise.reject(new WorkerTaskError('the worker pool is closed'));
     return new Promise<Out>((resolve, reject) => {
-      this.waiting.push({ input, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ input, options, resolve: resolve as (value: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -92,7 +108,7 @@ export class WorkerPool<In, Out> {
     worker.on('error', (error) => void this.retire(slot, new WorkerTaskError(`the worker crashed: ${error.message}`)));
     worker.on('exit', (code) => void this.retire(slot, new WorkerTaskError(`the worker exited with code ${code}`)));
     if (this.closed) return void this.retire(slot, new WorkerTaskError('the worker pool is closed'));
-    this.idle.push(slot);
+    this.park(slot);
     this.dispatch();
   }
 
@@ -126,19 +142,28 @@ export class WorkerPool<In, Out> {
   }
 
   private start(slot: Slot, task: Task): void {
+    clearTimeout(slot.timer);
     this.busy.add(slot);
     slot.task = task;
     // A running task keeps the process alive; an idle worker does not.
     slot.worker.ref();
-    slot.timer = setTimeout(() => void this.retire(slot, new WorkerTaskError(`the task took longer than ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    slot.worker.postMessage(task.input);
+    const timeoutMs = Math.max(0, task.options.timeoutMs ?? this.options.timeoutMs);
+    slot.timer = setTimeout(() => void this.retire(slot, new WorkerDeadlineError(`the task took longer than ${Math.round(timeoutMs)} ms`)), timeoutMs);
+    slot.worker.postMessage(task.input, task.options.transfer);
+  }
+
+  /** Idle, until the next task or (with idleMs) until it is stopped. */
+  private park(slot: Slot): void {
+    this.idle.push(slot);
+    const { idleMs } = this.options;
+    if (idleMs !== undefined) slot.timer = setTimeout(() => void this.retire(slot, new WorkerTaskError('idle')), idleMs).unref();
   }
 
   private answer(slot: Slot, reply: Reply): void {
     const task = this.finish(slot);
     if (!task) return;
     this.busy.delete(slot);
-    this.idle.push(slot);
+    this.park(slot);
     if (reply.ok) task.resolve(reply.value);
     else task.reject(new WorkerTaskError(reply.error));
     this.dispatch();
@@ -165,18 +190,24 @@ export class WorkerPool<In, Out> {
   }
 }
 
-/** The worker side: answers each message with handler(message). */
-export function serveTasks<In, Out>(handler: (input: In) => Out): void {
+/**
+ * The worker side: answers each message with handler(message); `transfer` names the parts of an
+ * output to move rather than copy (decoded pixels).
+ */
+export function serveTasks<In, Out>(handler: (input: In) => Out | Promise<Out>, transfer?: (output: Out) => TransferListItem[]): void {
   if (!parentPort) throw new Error('serveTasks() runs on a worker thread');
   const port = parentPort;
-  port.on('message', (input: In) => {
+  port.on('message', async (input: In) => {
     let reply: Reply;
+    let moved: TransferListItem[] = [];
     try {
-      reply = { ok: true, value: handler(input) };
+      const value = await handler(input);
+      reply = { ok: true, value };
+      if (transfer) moved = transfer(value);
     } catch (error) {
       reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
-    port.postMessage(reply);
+    port.postMessage(reply, moved);
   });
   port.postMessage('ready');
 }

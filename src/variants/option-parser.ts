@@ -66,6 +66,15 @@ export function specFromNamedVariant(options: VariantOptions): TransformSpec {
   ));
 }
 
+/**
+ * Options already split into name and value (the Images binding's transform objects): the same
+ * table, ranges and refusals as an option string.
+ */
+export function specFromOptionEntries(entries: ReadonlyArray<readonly [string, string]>): TransformSpec {
+  if (entries.length > limits.render.maxOptions) throw errors.invalidOption(`more than ${limits.render.maxOptions} options`);
+  return finish(readEntries(entries, 'variant'));
+}
+
 /** Applies name=value pairs in order; unknown names and repeated options are refused. */
 function readEntries(entries: ReadonlyArray<readonly [string, string]>, surface: OptionSurface): ParseState {
   const state: ParseState = { spec: {}, surface };

@@ -1,8 +1,11 @@
-/** Named variants: the account's list, CRUD, and the purge a create, edit or delete triggers. */
+/**
+ * Named variants: the account's list, CRUD, and the purge a create, edit or delete triggers. Each
+ * write commits with its account's delivery-version bump in one transaction.
+ */
 import { PUBLIC_VARIANT } from '../accounts/defaults.js';
 import type { Account } from '../accounts/model.js';
 import { DuplicateVariantError, type VariantOptions, type VariantRecord, type VariantRepository } from './model.js';
-import type { PurgeBus } from '../purge/purge-bus.js';
+import type { Changes } from '../purge/changes.js';
 import { errors } from '../errors.js';
 import { limits } from '../limits.js';
 import type { Clock } from '../util/clock.js';
@@ -26,7 +29,7 @@ export const variantView = (v: VariantRecord): VariantView => ({ id: v.id, optio
 export class VariantService {
   constructor(
     private readonly variants: VariantRepository,
-    private readonly purge: PurgeBus,
+    private readonly changes: Changes<{ variants: VariantRepository }>,
     private readonly clock: Clock,
   ) {}
 
@@ -53,34 +56,41 @@ export class VariantService {
       version: 1,
       createdMs: this.clock.now(),
     };
-    if ((await this.variants.count(account.id)) >= limits.maxVariants) {
-      throw errors.badRequest(`An account can have at most ${limits.maxVariants} variants`);
-    }
     try {
-      await this.variants.insert(record);
+      await this.changes.commit(async ({ variants, purge }) => {
+        if ((await variants.count(account.id)) >= limits.maxVariants) {
+          throw errors.badRequest(`An account can have at most ${limits.maxVariants} variants`);
+        }
+        await variants.insert(record);
+        // Delivery caches the account's variant list: a new name must be served at once, not answer 404.
+        await purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
+      });
     } catch (err) {
       if (err instanceof DuplicateVariantError) throw errors.alreadyExists(`Variant "${id}"`);
       throw err;
     }
-    // Delivery caches the account's variant list: a new name must be served at once, not answer 404.
-    await this.purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
     return record;
   }
 
   async update(account: Account, id: string, input: VariantInput): Promise<VariantRecord> {
     const current = await this.get(account, id);
-    const updated = await this.variants.update(account.id, id, {
+    const patch = {
       options: validateVariantOptions(input.options),
       neverRequireSignedURLs: input.neverRequireSignedURLs ?? current.neverRequireSignedURLs,
+    };
+    return this.changes.commit(async ({ variants, purge }) => {
+      const updated = await variants.update(account.id, id, patch);
+      if (!updated) throw errors.variantNotFound();
+      await purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
+      return updated;
     });
-    if (!updated) throw errors.variantNotFound();
-    await this.purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
-    return updated;
   }
 
   async delete(account: Account, id: string): Promise<void> {
     if (id === PUBLIC_VARIANT) throw errors.badRequest('The public variant cannot be deleted');
-    if (!(await this.variants.remove(account.id, id))) throw errors.variantNotFound();
-    await this.purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
+    await this.changes.commit(async ({ variants, purge }) => {
+      if (!(await variants.remove(account.id, id))) throw errors.variantNotFound();
+      await purge.publish({ kind: 'variant', accountId: account.id, variantId: id });
+    });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { toFile } from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeRepositories } from '../../src/images/image-changes.js';
+import type { ChangeRepositories } from '../../src/storage/change-transactions.js';
 import * as images from '../helpers/images.js';
 import { deliver, deliveryPath, expectDeliveryError, upload } from '../helpers/delivery.js';
 import { multipartBody } from '../helpers/multipart.js';
@@ -24,10 +24,11 @@ const crash = (where: typeof crashAfter) => {
 
 /** Every statement of a change goes through here; the crash comes right before the next one. */
 function crashing(repositories: ChangeRepositories): ChangeRepositories {
-  const { images: imageRepo, webhooks, accounts } = repositories;
+  const { webhooks, accounts } = repositories;
   return {
-    images: imageRepo,
+    ...repositories,
     accounts: {
+      updateAccount: (id, patch) => accounts.updateAccount(id, patch),
       bumpDeliveryVersion: async (id) => {
         crash('image row');
         await accounts.bumpDeliveryVersion(id);

@@ -54,7 +54,8 @@ beforeAll(async () => {
     env: {
       PICTOR_TRANSFORM_ORIGIN: origin.url('/'),
       PICTOR_TRANSFORM_SOURCES: 'https://cdn.example.com',
-      PICTOR_URL_UPLOAD_TIMEOUT_MS: '1000',
+      // Long enough for 11 MB from loopback on a loaded machine; the slow origin never answers at all.
+      PICTOR_URL_UPLOAD_TIMEOUT_MS: '3000',
       PICTOR_TRANSFORM_ERROR_TTL: '60',
     },
   });

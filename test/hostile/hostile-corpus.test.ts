@@ -129,7 +129,8 @@ describe('throughout the corpus', () => {
   });
 
   it(`answered /healthz within ${HEALTHZ_BOUND_MS} ms every time`, () => {
-    expect(summary.healthzProbes).toBeGreaterThan(100);
+    // Slow answers the machine's load excused (see server-watch.ts) judge nothing: most must be judged.
+    expect(summary.healthzProbes - summary.excusedProbes.length).toBeGreaterThan(100);
     expect(summary.slowProbes).toEqual([]);
   });
 

@@ -100,15 +100,25 @@ describe.skipIf(skipReason !== undefined)('deploy/nginx.conf in front of two nod
     const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'multipart/form-data; boundary=b' };
     const image = await client.images.v1.create({ ...account, file: await toFile(await noise(0.01), 'delivered.png') });
     // Uploads that send their headers and stall: each holds one of the client's connections.
-    const stalled = Array.from({ length: cap }, () => {
+    const answered = new Set<http.ClientRequest>();
+    const stall = () => {
       const request = http.request(uploadUrl, { method: 'POST', agent: false, headers: { ...headers, 'content-length': '500000' } });
       request.on('error', () => undefined);
+      request.on('response', () => answered.add(request));
       request.write('--b\r\ncontent-disposition: form-data; name="file"; filename="slow.png"\r\n\r\n');
       return request;
-    });
+    };
+    let stalled = Array.from({ length: cap }, stall);
     try {
       // Each node's own cap (16 per client) is not reached: the nodes hold at most `cap` between them.
-      await vi.waitFor(async () => expect((await fetch(uploadUrl, { method: 'POST', headers, body: '--b--\r\n' })).status).toBe(429), { timeout: 10_000, interval: 100 });
+      // A stalled upload that reached nginx after a probe took the last slot was refused: stall again.
+      await vi.waitFor(
+        async () => {
+          stalled = stalled.map((request) => (answered.has(request) ? stall() : request));
+          expect((await fetch(uploadUrl, { method: 'POST', headers, body: '--b--\r\n' })).status).toBe(429);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
       const refused = await fetch(uploadUrl, { method: 'POST', headers, body: '--b--\r\n' });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');

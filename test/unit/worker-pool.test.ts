@@ -1,23 +1,24 @@
 /**
- * WorkerPool's failure paths: a task past its deadline, a worker that exits, runs out of heap or
- * cannot even load each fail their own task with a clear WorkerTaskError; the worker is replaced and
- * the next task succeeds, and this process (the test runner: an uncaught error fails the run) is
- * never taken down.
+ * WorkerPool's failure paths: a task past its deadline (the pool's or its own), a worker that
+ * exits, runs out of heap or cannot even load each fail their own task with a clear WorkerTaskError;
+ * the worker is replaced and the next task succeeds, and this process (the test runner: an uncaught
+ * error fails the run) is never taken down. Also: async handlers, moved buffers, idle workers stop.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerPool, WorkerTaskError } from '../../src/util/worker-pool.js';
+import { WorkerDeadlineError, WorkerPool, WorkerTaskError } from '../../src/util/worker-pool.js';
 import { workerScript } from '../../src/util/worker-script.js';
 import type { PoolTestTask } from '../fixtures/workers/pool-test-worker.js';
 
 const pools: WorkerPool<PoolTestTask, number>[] = [];
 
 /** One worker, so a replaced worker shows as a new thread id. */
-function pool(timeoutMs = 10_000, maxHeapMb = 32) {
+function pool(timeoutMs = 10_000, maxHeapMb = 32, idleMs?: number) {
   const created = new WorkerPool<PoolTestTask, number>({
     script: () => workerScript(new URL('../fixtures/workers/', import.meta.url).href, './pool-test-worker'),
     size: 1,
     timeoutMs,
     maxHeapMb,
+    ...(idleMs === undefined ? {} : { idleMs }),
   });
   pools.push(created);
   return created;
@@ -54,6 +55,38 @@ describe('WorkerPool', () => {
     const replacement = await queued;
     expect(replacement).not.toBe(first);
     expect(await workers.run('thread')).toBe(replacement);
+  });
+
+  it("kills a task at its own deadline, well before the pool's, and the next task still works", async () => {
+    // The pool's deadline would outlast the test's own timeout: only the task's can end it in time.
+    const workers = pool(60_000);
+    const first = await workers.run('thread');
+    const stuck = await failure(workers.run('spin', { timeoutMs: 200 }));
+    expect(stuck).toBeInstanceOf(WorkerDeadlineError);
+    expect(stuck.message).toBe('the task took longer than 200 ms');
+    const replacement = await workers.run('thread');
+    expect(replacement).not.toBe(first);
+    expect(await workers.run('later')).toBe(replacement);
+  }, 20_000);
+
+  it('moves a transferred buffer to the worker instead of copying it', async () => {
+    const workers = pool();
+    const bytes = new Uint8Array(4096).fill(7);
+    expect(await workers.run({ measure: bytes }, { transfer: [bytes.buffer] })).toBe(4096);
+    expect(bytes.byteLength).toBe(0);
+    const kept = new Uint8Array(16);
+    expect(await workers.run({ measure: kept })).toBe(16);
+    expect(kept.byteLength).toBe(16);
+  });
+
+  it('stops a worker idle longer than idleMs; the next task starts a new one', async () => {
+    const workers = pool(10_000, 32, 50);
+    const first = await workers.run('thread');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await workers.run('thread')).not.toBe(first);
+    // Back to back, a worker is reused.
+    const second = await workers.run('thread');
+    expect(await workers.run('thread')).toBe(second);
   });
 
   it('rejects the task of a worker that exits, and the next task gets a new worker', async () => {

@@ -18,7 +18,7 @@ import { UsageError } from '../usage-error.js';
 import type { ImportReport } from './import-report.js';
 import type { ImportTarget } from './import-target.js';
 
-type Deps = Pick<ImportTarget, 'accounts' | 'images' | 'variants' | 'keys' | 'purge'>;
+type Deps = Pick<ImportTarget, 'accounts' | 'images' | 'variants' | 'keys' | 'changes'>;
 
 export interface SourceAccount {
   id: string;
@@ -58,9 +58,12 @@ export async function adoptAccount(deps: Deps, source: SourceAccount, options: {
   }
   report.notes.push(`account ${existing.id} held no images: its hash ${existing.hash} became the source's ${wanted}`);
   if (options.dryRun) return { ...existing, hash: wanted };
-  const updated = await deps.accounts.updateAccount(existing.id, { hash: wanted });
-  await deps.purge.publish({ kind: 'account', accountId: existing.id });
-  return updated!;
+  return deps.changes.commit(async ({ accounts, purge }) => {
+    const updated = await accounts.updateAccount(existing.id, { hash: wanted });
+    if (!updated) throw new Error(`account ${existing.id} disappeared from the target during the import`);
+    await purge.publish({ kind: 'account', accountId: existing.id });
+    return updated;
+  });
 }
 
 export interface SourceVariant {
@@ -82,9 +85,11 @@ export async function importVariants(deps: Deps, account: Account, variants: Sou
       const current = await deps.variants.find(account.id, v.id);
       if (current && JSON.stringify(current.options) === JSON.stringify(options) && current.neverRequireSignedURLs === never) continue;
       if (dryRun) continue;
-      if (current) await deps.variants.update(account.id, v.id, { options, neverRequireSignedURLs: never });
-      else await deps.variants.insert({ accountId: account.id, id: v.id, options, neverRequireSignedURLs: never, version: 1, createdMs: Date.now() });
-      await deps.purge.publish({ kind: 'variant', accountId: account.id, variantId: v.id });
+      await deps.changes.commit(async ({ variants, purge }) => {
+        if (current) await variants.update(account.id, v.id, { options, neverRequireSignedURLs: never });
+        else await variants.insert({ accountId: account.id, id: v.id, options, neverRequireSignedURLs: never, version: 1, createdMs: Date.now() });
+        await purge.publish({ kind: 'variant', accountId: account.id, variantId: v.id });
+      });
     } catch (err) {
       report.failed.add(`variant ${v.id}`, err);
     }
@@ -100,18 +105,21 @@ export async function importSigningKeys(deps: Deps, account: Account, keys: Arra
   const usable = named.filter((k) => typeof k.value === 'string' && k.value.length > 0);
   if (usable.length < named.length) report.failed.add('signing keys', 'the source listed keys without their values (the token needs permission to read them: Images Read+Write)');
   if (usable.length === 0 || dryRun) return;
-  const current = await deps.keys.list(account.id);
-  let changed = false;
-  for (const key of usable) {
-    if (current.some((c) => c.name === key.name && c.value === key.value)) continue;
-    await deps.keys.upsert({ accountId: account.id, name: key.name, value: key.value, createdMs: Date.now() });
-    changed = true;
-  }
-  for (const extra of current.filter((c) => !usable.some((k) => k.name === c.name))) {
-    await deps.keys.remove(account.id, extra.name);
-    changed = true;
-  }
-  if (changed) await deps.purge.publish({ kind: 'account', accountId: account.id });
+  // All keys change together, with the one bump: no node ever sees half the source's keys.
+  await deps.changes.commit(async ({ keys, purge }) => {
+    const current = await keys.list(account.id);
+    let changed = false;
+    for (const key of usable) {
+      if (current.some((c) => c.name === key.name && c.value === key.value)) continue;
+      await keys.upsert({ accountId: account.id, name: key.name, value: key.value, createdMs: Date.now() });
+      changed = true;
+    }
+    for (const extra of current.filter((c) => !usable.some((k) => k.name === c.name))) {
+      await keys.remove(account.id, extra.name);
+      changed = true;
+    }
+    if (changed) await purge.publish({ kind: 'account', accountId: account.id });
+  });
 }
 
 export async function importDeliverySettings(
@@ -125,6 +133,8 @@ export async function importDeliverySettings(
   const ttl = settings.browser_ttl;
   if (Number.isInteger(ttl) && ttl! >= limits.browserTtlSeconds.min && ttl! <= limits.browserTtlSeconds.max && ttl !== account.browserTtl) patch.browserTtl = ttl;
   if (Object.keys(patch).length === 0 || dryRun) return;
-  await deps.accounts.updateAccount(account.id, patch);
-  await deps.purge.publish({ kind: 'account', accountId: account.id });
+  await deps.changes.commit(async ({ accounts, purge }) => {
+    await accounts.updateAccount(account.id, patch);
+    await purge.publish({ kind: 'account', accountId: account.id });
+  });
 }

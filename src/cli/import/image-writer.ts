@@ -10,7 +10,7 @@
  * writes the same key again on the next run, so no blob is left without a row.
  */
 import { createHash } from 'node:crypto';
-import type { PurgeBus } from '../../purge/purge-bus.js';
+import type { Changes } from '../../purge/changes.js';
 import { errors, ImagesError } from '../../errors.js';
 import { isGeneratedIdShape, validateCustomId } from '../../images/custom-id.js';
 import { cleanFilename } from '../../images/image-service.js';
@@ -22,9 +22,10 @@ import type { BlobStore } from '../../storage/blobs/blob-store.js';
 import type { IncomingImage } from './incoming-image.js';
 
 export interface ImageWriterDeps {
-  images: Pick<ImageRepository, 'find' | 'insert' | 'replace' | 'remove'>;
+  images: Pick<ImageRepository, 'find' | 'insert'>;
   blobs: Pick<BlobStore, 'put' | 'get' | 'delete'>;
-  purge: Pick<PurgeBus, 'publish'>;
+  /** A replaced or removed row commits with its delivery-version bump. */
+  changes: Changes<{ images: Pick<ImageRepository, 'replace' | 'remove'> }>;
   inspect(bytes: Buffer): Promise<InspectedImage>;
 }
 
@@ -93,17 +94,22 @@ export class ImageWriter {
     return { kind: 'copied', bytes: bytes.length };
   }
 
-  /** The new row, then the old blob (if another), then a purge: delivery never sees a row without bytes. */
+  /** The new row with its purge, then the old blob (if another): delivery never sees a row without bytes. */
   private async replace(existing: ImageRecord, record: ImageRecord): Promise<void> {
-    if (!(await this.deps.images.replace(record))) throw new Error(`image ${record.id} disappeared from the target during the import`);
+    await this.deps.changes.commit(async ({ images, purge }) => {
+      if (!(await images.replace(record))) throw new Error(`image ${record.id} disappeared from the target during the import`);
+      await purge.publish({ kind: 'image', accountId: this.accountId, imageId: record.id });
+    });
     if (existing.blobKey && existing.blobKey !== record.blobKey) await this.deps.blobs.delete(existing.blobKey);
-    await this.deps.purge.publish({ kind: 'image', accountId: this.accountId, imageId: record.id });
   }
 
   private async remove(existing: ImageRecord): Promise<void> {
     if (this.dryRun) return;
-    const removed = await this.deps.images.remove(this.accountId, existing.id);
-    await this.deps.purge.publish({ kind: 'image', accountId: this.accountId, imageId: existing.id });
+    const removed = await this.deps.changes.commit(async ({ images, purge }) => {
+      const row = await images.remove(this.accountId, existing.id);
+      await purge.publish({ kind: 'image', accountId: this.accountId, imageId: existing.id });
+      return row;
+    });
     if (removed?.blobKey) await this.deps.blobs.delete(removed.blobKey);
   }
 }

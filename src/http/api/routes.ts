@@ -22,11 +22,12 @@ import { getVariant } from './variants/get.js';
 import { listVariants } from './variants/list.js';
 import { updateVariant } from './variants/update.js';
 import { verifyToken } from './user/verify-token.js';
+import { registerBindingRoutes } from './binding/routes.js';
 
 /** What the API routes use: each endpoint takes its own part of this (see its signature). */
 export type ApiDeps = Pick<
   Services,
-  'accounts' | 'batchTokens' | 'clock' | 'rateLimits' | 'uploadSlots' | 'images' | 'variants' | 'keys' | 'deliveryConfig' | 'directUploads' | 'webhooks'
+  'accounts' | 'batchTokens' | 'clock' | 'rateLimits' | 'uploadSlots' | 'binding' | 'images' | 'variants' | 'keys' | 'deliveryConfig' | 'directUploads' | 'webhooks'
 >;
 
 export function registerApiRoutes(app: ApiApp, services: ApiDeps): void {
@@ -60,6 +61,7 @@ export function registerApiRoutes(app: ApiApp, services: ApiDeps): void {
     ]) {
       route(scope, services);
     }
+    registerBindingRoutes(scope, services);
   });
   // The batch API: the same handlers, authenticated by batch tokens, without the account prefix.
   registerBatchScope(app, services, (scope) => {

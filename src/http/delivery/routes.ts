@@ -11,19 +11,11 @@ import { isApiPath } from '../route-areas.js';
 import type { Services } from '../../services.js';
 import { readClientHints } from '../../delivery/client-hint-headers.js';
 import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from '../../delivery/delivery-path.js';
+import { clientGone } from '../client-gone.js';
 
 /** A mistyped API path reaches the delivery wildcard routes: answer it as the API would. */
 function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {
   return reply.code(404).type('application/json').send(failure(errors.noRoute(rawPath)));
-}
-
-/** Aborts when the connection closes before the response is complete (the client went away). */
-function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }
 
 export function registerDeliveryRoutes(app: ApiApp, services: Pick<Services, 'delivery'>): void {

@@ -22,7 +22,7 @@ export function parseBooleanField(name: string, value: string): boolean {
  * Reads the file part. busboy stops delivering data at the size limit but keeps the part open
  * until the client finishes sending, which for an endless body is never: so refuse on 'limit'.
  */
-function readFilePart(file: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
+export function readFilePart(file: Readable & { truncated?: boolean }, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -76,54 +76,62 @@ export async function readUploadForm(request: FastifyRequest, options: { allowFi
     },
   });
   const seen = new Set<string>();
-  for await (const part of parts) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || !options.allowFile) {
-        part.file.resume();
-        const field = part.fieldname === undefined ? 'a part without a field name' : `field "${part.fieldname}"`;
-        throw errors.badRequest(`Unexpected file in ${field}: ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
+  try {
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || !options.allowFile) {
+          part.file.resume();
+          const field = part.fieldname === undefined ? 'a part without a field name' : `field "${part.fieldname}"`;
+          throw errors.badRequest(`Unexpected file in ${field}: ${options.allowFile ? 'send the image in the field "file"' : 'this endpoint takes no file'}`);
+        }
+        // Read while the loop goes on rather than awaiting here: when the whole body arrived during
+        // a slow auth hook, a part cut short has already failed before we could listen to it, and
+        // only the part iterator still reports that.
+        const bytes = readFilePart(part.file, limits.maxFileBytes);
+        bytes.catch(() => undefined);
+        file = { bytes, filename: part.filename, contentType: part.mimetype };
+        continue;
       }
-      // Read while the loop goes on rather than awaiting here: when the whole body arrived during
-      // a slow auth hook, a part cut short has already failed before we could listen to it, and
-      // only the part iterator still reports that.
-      const bytes = readFilePart(part.file, limits.maxFileBytes);
-      bytes.catch(() => undefined);
-      file = { bytes, filename: part.filename, contentType: part.mimetype };
-      continue;
+      const value = String(part.value ?? '');
+      if (part.valueTruncated) throw errors.badRequest(`Form field "${part.fieldname}" is longer than ${limits.maxFormFieldBytes} bytes`);
+      const path = bracketMetadataPath(part.fieldname);
+      if (path) {
+        bracketFields.push({ path, value });
+        continue;
+      }
+      if (singleValuedFields.has(part.fieldname)) {
+        // Two values for one setting (say requireSignedURLs=true then =false) would silently pick one.
+        if (seen.has(part.fieldname)) throw errors.badRequest(`Form field "${part.fieldname}" is given more than once`, { pointer: `/${part.fieldname}` });
+        seen.add(part.fieldname);
+      }
+      switch (part.fieldname) {
+        case 'file':
+          throw errors.unsupportedImage('The "file" field must be a file part (with a filename), not a text value');
+        case 'url':
+          form.url = value.trim();
+          break;
+        case 'id':
+          form.id = value;
+          break;
+        case 'creator':
+          form.creator = value;
+          break;
+        case 'requireSignedURLs':
+          form.requireSignedURLs = parseBooleanField('requireSignedURLs', value);
+          break;
+        case 'metadata':
+          metadataJson = value;
+          break;
+        default:
+          form.extra.set(part.fieldname, value);
+      }
     }
-    const value = String(part.value ?? '');
-    if (part.valueTruncated) throw errors.badRequest(`Form field "${part.fieldname}" is longer than ${limits.maxFormFieldBytes} bytes`);
-    const path = bracketMetadataPath(part.fieldname);
-    if (path) {
-      bracketFields.push({ path, value });
-      continue;
-    }
-    if (singleValuedFields.has(part.fieldname)) {
-      // Two values for one setting (say requireSignedURLs=true then =false) would silently pick one.
-      if (seen.has(part.fieldname)) throw errors.badRequest(`Form field "${part.fieldname}" is given more than once`, { pointer: `/${part.fieldname}` });
-      seen.add(part.fieldname);
-    }
-    switch (part.fieldname) {
-      case 'file':
-        throw errors.unsupportedImage('The "file" field must be a file part (with a filename), not a text value');
-      case 'url':
-        form.url = value.trim();
-        break;
-      case 'id':
-        form.id = value;
-        break;
-      case 'creator':
-        form.creator = value;
-        break;
-      case 'requireSignedURLs':
-        form.requireSignedURLs = parseBooleanField('requireSignedURLs', value);
-        break;
-      case 'metadata':
-        metadataJson = value;
-        break;
-      default:
-        form.extra.set(part.fieldname, value);
-    }
+  } catch (error) {
+    // The form is refused: stop the parser, which would otherwise go on through every part left
+    // (5,000 fields past the limit cost the event loop ~50 ms); Node discards the rest unparsed.
+    request.raw.unpipe();
+    request.raw.resume();
+    throw error;
   }
   if (file) form.file = { ...file, bytes: await file.bytes };
   if (metadataJson !== undefined && bracketFields.length) throw errors.badRequest('Send metadata either as one JSON field or as metadata[key] fields, not both');
