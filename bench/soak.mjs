@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Soak: mixed load (uploads, hot and cold deliveries, PATCHes, deletes and purges, list calls) on
 // one Pictor with 2 workers for a long while, sampling RSS, errors and p99 over time. Exits 1 on
-// any failed request or when RSS keeps growing over the second half (a leak). Writes a JSON
-// report and an SVG chart: to docs/ for a full-length run, else to bench/.work/soak/.
+// any failed request or when RSS keeps growing over the second half (a leak; judged for runs of
+// 10 minutes or more). Writes a JSON report and an SVG chart: to docs/ for a full-length run, else
+// to bench/.work/soak/.
 //
 //   npm run soak                      # 30 minutes, the committed report (docs/soak.json, docs/soak.svg)
 //   npm run soak -- --minutes 2       # smoke run
@@ -143,6 +144,7 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'soak.json'), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(path.join(outDir, 'soak.svg'), soakChart(report));
 const slope = verdict.rssSlope.mbPerMinute;
+if (!verdict.rssSlope.judged) console.log('[soak] under 10 minutes: the RSS slope is warm-up, reported but not judged');
 console.log(
   `[soak] ${Object.values(run.counts).reduce((a, b) => a + b, 0)} operations, ${verdict.errors} errors, RSS slope over the second half ${slope?.toFixed(2)} MB/min (bound ${settings.leakBoundMbPerMinute}); wrote ${path.relative(process.cwd(), outDir) || '.'}/soak.json and soak.svg`,
 );

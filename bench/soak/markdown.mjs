@@ -22,7 +22,7 @@ PATCHes, deletes, \`purge_cache\` calls, list and stats calls, image details. \`
 the caches are full early: RSS still growing in the second half is then not a cache filling up).
 Every ${settings.sampleSeconds} s it samples RSS (VmRSS summed over the primary and its workers), errors and latency.
 It fails (exit 1) on any failed request or when the least-squares RSS slope over the second half exceeds
-${settings.leakBoundMbPerMinute} MB/min. Report: [\`docs/soak.json\`](${jsonLink}).
+${settings.leakBoundMbPerMinute} MB/min (judged for runs of 10 minutes or more; shorter ones are all warm-up). Report: [\`docs/soak.json\`](${jsonLink}).
 
 **${verdict.ok ? 'Pass' : 'FAIL'}**: ${total} operations in ${fixed(minutes, 1)} min (${fixed(total / (minutes * 60), 1)}/s achieved of ${settings.rateOpsPerSecond}/s asked; ${mix}), **${verdict.errors} errors**;
 RSS ${fixed(rss[0])} MB at the first sample, ${fixed(Math.max(...rss))} MB at most, ${fixed(rss.at(-1))} MB at the end;

@@ -21,15 +21,19 @@ export function rssSlopeLastHalf(samples) {
   return { fromMinute: end / 2, mbPerMinute: slope(lastHalf) };
 }
 
-/** Failures of a finished soak: any error, or RSS still growing faster than the bound. */
-export function soakVerdict(samples, { leakBoundMbPerMinute }) {
+/**
+ * Failures of a finished soak: any error, or RSS still growing faster than the bound. A run
+ * shorter than `leakMinMinutes` is all warm-up (caches filling): its slope is reported, not judged.
+ */
+export function soakVerdict(samples, { leakBoundMbPerMinute, leakMinMinutes = 10 }) {
   const errors = samples.reduce((sum, s) => sum + s.errors, 0);
   const { fromMinute, mbPerMinute } = rssSlopeLastHalf(samples);
   const failures = [];
   if (errors > 0) failures.push(`${errors} request(s) failed`);
-  if (mbPerMinute === null) failures.push('too few samples in the second half to measure the RSS slope');
-  else if (mbPerMinute > leakBoundMbPerMinute) {
+  const judged = (samples.at(-1)?.minute ?? 0) >= leakMinMinutes;
+  if (judged && mbPerMinute === null) failures.push('too few samples in the second half to measure the RSS slope');
+  else if (judged && mbPerMinute > leakBoundMbPerMinute) {
     failures.push(`RSS grew ${mbPerMinute.toFixed(2)} MB/min over the second half (bound ${leakBoundMbPerMinute} MB/min): a leak`);
   }
-  return { errors, rssSlope: { fromMinute, mbPerMinute, boundMbPerMinute: leakBoundMbPerMinute }, ok: failures.length === 0, failures };
+  return { errors, rssSlope: { fromMinute, mbPerMinute, boundMbPerMinute: leakBoundMbPerMinute, judged }, ok: failures.length === 0, failures };
 }

@@ -26,3 +26,8 @@ test('any failed request fails the soak', () => {
   const verdict = soakVerdict(series(30, () => 400, (m) => (m === 20 ? 2 : 0)), { leakBoundMbPerMinute: 1 });
   assert.deepEqual([verdict.ok, verdict.errors, verdict.failures], [false, 2, ['2 request(s) failed']]);
 });
+
+test('a run too short to tell a leak from warm-up reports its slope without failing on it', () => {
+  const verdict = soakVerdict(series(2, (m) => 300 + 50 * m), { leakBoundMbPerMinute: 1 });
+  assert.deepEqual([verdict.ok, verdict.rssSlope.judged, Math.round(verdict.rssSlope.mbPerMinute)], [true, false, 50]);
+});
