@@ -1,11 +1,12 @@
 // Writes a run's results: bench/results/<timestamp>.json (full runs) or bench/.work/results/
 // (quick runs), and for full runs regenerates docs/benchmarks.md and docs/benchmarks.svg.
 // `node bench/report.mjs bench/results/<file>.json` regenerates the docs from a stored result.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { summarize } from './report/summarize.mjs';
 import { renderMarkdown } from './report/markdown.mjs';
 import { renderChart } from './report/svg-chart.mjs';
+import { soakSection } from './soak/markdown.mjs';
 import { DOCS_DIR, REPO_DIR, RESULTS_DIR, WORK_DIR } from './lib/paths.mjs';
 
 export function writeResults(results) {
@@ -23,7 +24,10 @@ export function writeDocs(results, resultsFile) {
   const chartFile = path.join(DOCS_DIR, 'benchmarks.svg');
   const links = { resultsLink: path.relative(DOCS_DIR, resultsFile), resultsFile: path.relative(REPO_DIR, resultsFile), chartFile: 'benchmarks.svg' };
   writeFileSync(chartFile, renderChart(results, summary));
-  writeFileSync(markdownFile, renderMarkdown(results, summary, links));
+  // The soak has its own command (npm run soak) and report; its section is kept on every rewrite.
+  const soakFile = path.join(DOCS_DIR, 'soak.json');
+  const soak = existsSync(soakFile) ? soakSection(JSON.parse(readFileSync(soakFile, 'utf8'))) : '';
+  writeFileSync(markdownFile, renderMarkdown(results, summary, { ...links, soak }));
   return [markdownFile, chartFile].map((f) => path.relative(REPO_DIR, f));
 }
 

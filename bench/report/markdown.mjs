@@ -104,7 +104,7 @@ function availabilityWarning(results) {
   return `> **Incomplete run:** ${missing.map(([id, s]) => `\`${id}\` was unavailable (${s.reason.split('\n')[0]})`).join('; ')}.\n\n`;
 }
 
-export function renderMarkdown(results, summary, { resultsLink, resultsFile, chartFile }) {
+export function renderMarkdown(results, summary, { resultsLink, resultsFile, chartFile, soak = '' }) {
   const m = results.machine;
   const versions = Object.entries(results.systems).map(([id, s]) => `| ${id} | ${s.available ? s.version : `unavailable: ${s.reason.split('\n')[0]}`} |`);
   const corpus = results.corpus.images.map((i) => `| ${i.file} | ${i.format} | ${i.width}×${i.height}${i.pages > 1 ? ` × ${i.pages} frames` : ''} | ${i.hasAlpha ? 'yes' : 'no'} | ${num(i.bytes)} |`);
@@ -130,7 +130,7 @@ ${{ herd: herdTable, formats: formatsTable }[scenario.kind]?.(scenario) ?? throu
 `).join('\n')}
 "Other CPU" is CPU used on the box during the measurement by anything but the server and the load generator (other tests, builds): above about 0.2 cores, treat that row with suspicion. "≈" transforms are estimated from the server's CPU time divided by the CPU time of one transform, for systems that expose no counter.
 
-## How it was measured
+${soak ? `${soak}\n` : ''}## How it was measured
 
 - Command: \`${results.command}\` (${results.mode} mode, ${results.rounds} round(s)); it installs what it needs, builds the corpus, then runs every scenario against every system.
 - Each round runs every scenario; inside a scenario the systems' order rotates by one per round, so none always runs first or last. Each (system, scenario, round) gets a fresh server, one checked request (the answer is decoded with sharp and its format and width compared), a wrk warm-up, then the measured wrk run.

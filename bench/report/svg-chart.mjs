@@ -11,11 +11,11 @@ const PANEL_HEADER = 40;
 const PANEL_GAP = 18;
 const COLOR = { subject: '#e8590c', limit: '#868e96', peer: '#4263eb' };
 
-function escapeXml(text) {
+export function escapeXml(text) {
   return String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
 }
 
-function text(x, y, content, attributes = '') {
+export function text(x, y, content, attributes = '') {
   return `<text x="${x}" y="${y}" ${attributes}>${escapeXml(content)}</text>`;
 }
 

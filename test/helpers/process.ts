@@ -3,8 +3,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const mainScript = path.join(root, 'dist', 'src', 'main.js');
+const above = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Two levels up is the repository, or dist/ when a benchmark runs these helpers compiled.
+const compiled = path.basename(above) === 'dist';
+/** The repository's root directory. */
+export const repoRoot = compiled ? path.dirname(above) : above;
+export const mainScript = path.join(repoRoot, 'dist', 'src', 'main.js');
 
 export interface PictorProcess {
   child: ChildProcess;
@@ -35,7 +39,11 @@ export async function spawnPictor(env: Record<string, string>, args: string[] = 
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Pictor did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running: nobody holds a handle to stop it once this rejects.
+      child.kill('SIGKILL');
+      reject(new Error(`Pictor did not start:\n${output}`));
+    }, 30_000);
     const check = () => {
       const m = /Pictor is listening on (http:\/\/\S+)/.exec(output);
       if (m) {

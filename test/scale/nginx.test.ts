@@ -4,33 +4,21 @@
  * refusal of a larger one, signed and unsigned delivery all pass through, both nodes serve, and
  * its per-client `limit_conn` on uploads answers 429 past the cap while deliveries go on.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Cloudflare, { toFile } from 'cloudflare';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signDeliveryUrl } from '../../src/signing/signed-url.js';
 import { metricTotal } from '../helpers/delivery.js';
+import { freePort, nginxMissing, shippedNginxConf as shipped, startNginx, type TestNginx } from '../helpers/nginx.js';
 import { startNodes, type TestNodes } from '../helpers/nodes.js';
-import { TEST_ACCOUNT_ID, TEST_TOKEN, tempDir } from '../helpers/pictor.js';
+import { TEST_ACCOUNT_ID, TEST_TOKEN } from '../helpers/pictor.js';
 import { postgresSkipReason } from '../helpers/postgres-test-database.js';
 import { s3SkipReason } from '../helpers/s3-test-bucket.js';
 import { createScaledStores, type TestStores } from '../helpers/test-engine.js';
 
-const shipped = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/nginx.conf');
-const nginxMissing = (() => {
-  try {
-    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'nginx is not installed (apt-get install nginx)';
-  }
-})();
 const skipReason = nginxMissing ?? postgresSkipReason ?? s3SkipReason;
 if (skipReason) {
   if (nginxMissing && process.env.PICTOR_REQUIRE_SERVICES === '1') throw new Error(`PICTOR_REQUIRE_SERVICES=1 but ${nginxMissing}`);
@@ -40,50 +28,9 @@ if (skipReason) {
 const account = { account_id: TEST_ACCOUNT_ID };
 let stores: TestStores;
 let cluster: TestNodes;
-let nginx: ChildProcess | undefined;
-let prefix: string;
+let nginx: TestNginx | undefined;
 let origin: string;
 let client: Cloudflare;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The shipped file with our nodes and port, inside the smallest main config nginx accepts. */
-function testConfig(upstreams: string[], port: number): string {
-  const site = fs
-    .readFileSync(shipped, 'utf8')
-    .replace(/^(\s*)server 10\.0\.0\.11:8787(.*)$\n^\s*server 10\.0\.0\.12:8787.*$/m, (_, indent: string, rest: string) =>
-      upstreams.map((u) => `${indent}server ${u}${rest}`).join('\n'),
-    )
-    .replace(/listen 80;/, `listen 127.0.0.1:${port};`);
-  expect(site).toContain(`server ${upstreams[1]}`);
-  return [
-    // As root, nginx's workers would otherwise run as nobody, who cannot use our temp dirs.
-    process.getuid?.() === 0 ? 'user root;' : '',
-    'worker_processes 1;',
-    'events {}',
-    `http { access_log off; client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy;`,
-    site,
-    '}',
-  ].join('\n');
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
-      socket.unref();
-    }).catch(() => false);
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nginx did not listen on ${port}`);
-}
 
 beforeAll(async () => {
   if (skipReason) return;
@@ -91,23 +38,14 @@ beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   cluster = await startNodes(2, { ...stores.env, PICTOR_DELIVERY_URL: origin });
-  prefix = tempDir('pictor-nginx-');
-  fs.writeFileSync(path.join(prefix, 'nginx.conf'), testConfig(cluster.nodes.map((n) => new URL(n.origin).host), port));
-  nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${prefix}/nginx.pid; error_log stderr;`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForPort(port);
+  nginx = await startNginx(cluster.nodes.map((n) => new URL(n.origin).host), port);
   client = new Cloudflare({ baseURL: `${origin}/client/v4`, apiToken: TEST_TOKEN, maxRetries: 0 });
 }, 90_000);
 
 afterAll(async () => {
-  if (nginx && nginx.exitCode === null) {
-    nginx.kill('SIGTERM');
-    await new Promise((resolve) => nginx!.once('exit', resolve));
-  }
+  await nginx?.stop();
   await cluster?.stop();
   await stores?.remove();
-  if (prefix) fs.rmSync(prefix, { recursive: true, force: true });
 });
 
 /** A PNG of noise, which does not compress: `megabytes` on disk. */
