@@ -186,7 +186,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const flights = cluster.isWorker ? new ClusterFlights() : localFlights;
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
-    config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
+    config.cacheDiskBytes > 0
+      ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes, { onDroppedWrite: () => metrics.cacheWritesDropped.inc() })
+      : undefined,
     metrics.cache,
     flights,
   );

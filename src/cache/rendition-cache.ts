@@ -76,8 +76,9 @@ export class RenditionCache {
     if (this.disk) this.lookups.disk.miss.inc();
     const rendition = await this.flights.run(key, produce);
     this.memory?.set(key, rendition);
-    // The disk copy is an optimisation: a full disk must not fail the request.
-    await this.disk?.set(prefix, key, rendition).catch(() => undefined);
+    // The disk copy is written behind the answer, and is an optimisation: a full disk or a full
+    // write queue must not fail nor slow the request.
+    this.disk?.store(prefix, key, rendition);
     return { rendition, source: 'render' };
   }
 
