@@ -17,12 +17,19 @@ function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {
   return reply.code(404).type('application/json').send(failure(errors.noRoute(rawPath)));
 }
 
-/** Aborts when the connection closes before the response is complete (the client went away). */
+/**
+ * Aborts when the connection closes before the response is complete (the client went away). Made
+ * on first use, which a cached hit never reaches; a client already gone by then aborts it at once.
+ */
 function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
+  const socket = reply.raw.socket;
+  if (!socket || socket.destroyed) controller.abort();
+  else {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+  }
   return controller.signal;
 }
 
@@ -36,13 +43,16 @@ export function registerDeliveryRoutes(app: ApiApp, services: Pick<Services, 'de
       const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
       const rawQuery = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
       if (isApiPath(rawPath)) return answerMistypedApiPath(rawPath, reply);
+      let signal: AbortSignal | undefined;
       const response = await services.delivery.deliver({
         path: parseDeliveryPath(rawPath),
         query: new URLSearchParams(rawQuery),
         accept: request.headers.accept,
         clientHints: readClientHints(request.headers),
         ifNoneMatch: request.headers['if-none-match'],
-        signal: clientGone(reply),
+        get signal() {
+          return (signal ??= clientGone(reply));
+        },
       });
       reply.code(response.status).headers(response.headers).header('x-pictor-cache', response.cache === 'render' ? 'miss' : `hit-${response.cache}`);
       return response.body === undefined ? reply.send() : reply.send(response.body);
