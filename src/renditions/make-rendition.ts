@@ -16,6 +16,7 @@ import { Deadline } from '../render/deadline.js';
 import { renderImage } from '../render/render.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
+import { lowerBackgroundThreads } from '../util/background-thread-priority.js';
 import type { TransformSpec } from '../render/spec.js';
 
 /** "Give me the original bytes": a stored blob or a fetched remote source. */
@@ -71,6 +72,8 @@ export async function makeRendition(
   try {
     return await queue.run(async () => {
       const started = performance.now();
+      // Transform threads yield to the event loop, so cached hits stay fast under transform load.
+      lowerBackgroundThreads(started);
       metrics.transformWaitSeconds.observe((started - queued) / 1000);
       // The deadline counts from the slot, so time spent waiting in the queue is not held against it.
       const deadline = new Deadline(maker.transformTimeoutMs);

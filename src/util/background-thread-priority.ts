@@ -1,0 +1,39 @@
+/**
+ * Transforms run on libvips', libuv's and worker threads; cached hits are answered by the event
+ * loop on the main thread. With every core busy transforming, the kernel would share the CPU
+ * evenly and hits would wait behind transforms. Giving every thread but the main one a lower
+ * priority (a higher nice value, which a process may always do to its own threads) lets the event
+ * loop run first; CPU nobody else wants still goes to the transforms. Linux only (threads are
+ * listed in /proc and setpriority takes a thread id there); elsewhere it does nothing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+
+const BACKGROUND_NICE = 10;
+/** Threads appear over time (libvips grows its pool): look again at most this often. */
+const RESCAN_MS = 1000;
+
+const lowered = new Set<number>();
+let lastScan = -Infinity;
+
+/** Lowers the priority of threads not seen before; cheap to call on every transform. */
+export function lowerBackgroundThreads(now = performance.now()): void {
+  if (process.platform !== 'linux' || now - lastScan < RESCAN_MS) return;
+  lastScan = now;
+  let threads: string[];
+  try {
+    threads = fs.readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  for (const entry of threads) {
+    const tid = Number(entry);
+    if (tid === process.pid || lowered.has(tid)) continue;
+    lowered.add(tid);
+    try {
+      os.setPriority(tid, BACKGROUND_NICE);
+    } catch {
+      // Gone already, or not permitted: that thread keeps its priority.
+    }
+  }
+}
