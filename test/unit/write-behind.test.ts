@@ -6,18 +6,11 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiskCache } from '../../src/cache/disk-cache.js';
-import type { Rendition } from '../../src/cache/rendition.js';
 import { WriteBehind } from '../../src/cache/write-behind.js';
+import { fakeRendition } from '../helpers/fake-rendition.js';
 import { tempDir } from '../helpers/pictor.js';
 
-const rendition = (bytes: number, fill = 1): Rendition => ({
-  body: Buffer.alloc(bytes, fill),
-  contentType: 'image/webp',
-  etag: `"e${fill}"`,
-  width: 10,
-  height: 10,
-  varyAccept: false,
-});
+const rendition = fakeRendition;
 
 /** A write function whose writes finish only when the test says so. */
 function heldWrites() {
