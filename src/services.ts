@@ -23,6 +23,7 @@ import { DeliveryVersionBump } from './purge/delivery-version-bump.js';
 import { PurgeGenerations } from './purge/purge-generations.js';
 import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
+import { setBackgroundNice } from './util/background-thread-priority.js';
 import type { Config } from './config.js';
 import { createLogger, type Log } from './logger.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
@@ -180,6 +181,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const variants = new VariantService(variantRepository, purge, clock);
   const keys = new SigningKeyService(signingKeyRepository, purge, clock);
   const deliveryConfig = new DeliveryConfigService(accounts, purge);
+  setBackgroundNice(config.transformThreadNice);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
   const metrics = createMetrics({ queueDepth: () => transformQueue.queued, transformsActive: () => transformQueue.active, purgeBusConnected: () => purge.connected() });
   // One per process: its IPC listener answers both renditions' and remote sources' flights.

@@ -9,16 +9,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-const BACKGROUND_NICE = 10;
+/** PICTOR_TRANSFORM_NICE; 0 leaves every thread alone. */
+let backgroundNice = 10;
 /** Threads appear over time (libvips grows its pool): look again at most this often. */
 const RESCAN_MS = 1000;
 
 const lowered = new Set<number>();
 let lastScan = -Infinity;
 
+/** Sets the nice value given to background threads from now on (the process's one setting). */
+export function setBackgroundNice(nice: number): void {
+  backgroundNice = nice;
+}
+
 /** Lowers the priority of threads not seen before; cheap to call on every transform. */
 export function lowerBackgroundThreads(now = performance.now()): void {
-  if (process.platform !== 'linux' || now - lastScan < RESCAN_MS) return;
+  if (backgroundNice === 0 || process.platform !== 'linux' || now - lastScan < RESCAN_MS) return;
   lastScan = now;
   let threads: string[];
   try {
@@ -31,7 +37,7 @@ export function lowerBackgroundThreads(now = performance.now()): void {
     if (tid === process.pid || lowered.has(tid)) continue;
     lowered.add(tid);
     try {
-      os.setPriority(tid, BACKGROUND_NICE);
+      os.setPriority(tid, backgroundNice);
     } catch {
       // Gone already, or not permitted: that thread keeps its priority.
     }
