@@ -285,7 +285,7 @@ const settings: AnySetting[] = [
     parse: mebibytes('PICTOR_ORIGINALS_CACHE_MB', 64) },
   { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'twice the number of cores',
     parse: transformConcurrency },
-  { key: 'transformThreadNice', env: 'PICTOR_TRANSFORM_NICE', doc: 'Nice value (0–19) of libvips' threads, where transforms run, so the event loop answering cached hits runs first when every core is transforming (Linux; 0 leaves them alone).', defaultText: '`10`',
+  { key: 'transformThreadNice', env: 'PICTOR_TRANSFORM_NICE', doc: 'Nice value (0–19) of the libvips threads transforms run on, so the event loop answering cached hits runs first when every core is transforming (Linux; 0 leaves them alone).', defaultText: '`10`',
     parse: int('PICTOR_TRANSFORM_NICE', 10, 0, 19) },
   { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
