@@ -18,7 +18,10 @@ import { ensureDebianTools } from './setup/debian-tools.mjs';
 import { threadCpuByName, threadCoresBetween } from './profile/thread-cpu.mjs';
 import { summarizeCpuProfile } from './profile/cpu-profile-summary.mjs';
 
-const { values: flags } = parseArgs({ options: { scenario: { type: 'string', default: 'cold-jpeg' }, seconds: { type: 'string', default: '10' } } });
+// --log-level info profiles with the access log on (the bench's rows run at warn, without it).
+const { values: flags } = parseArgs({
+  options: { scenario: { type: 'string', default: 'cold-jpeg' }, seconds: { type: 'string', default: '10' }, 'log-level': { type: 'string', default: 'warn' } },
+});
 const scenario = SCENARIOS.find((s) => s.id === flags.scenario);
 const profilable = SCENARIOS.filter((s) => s.kind !== 'herd' && s.kind !== 'formats').map((s) => s.id);
 if (!scenario || !profilable.includes(scenario.id)) throw new Error(`--scenario must be one of ${profilable.join(', ')}`);
@@ -30,7 +33,7 @@ const system = pictorSystem({
   id: 'pictor-profiled',
   label: 'Pictor under --cpu-prof',
   role: 'subject',
-  env: { PICTOR_WORKERS: '1' },
+  env: { PICTOR_WORKERS: '1', PICTOR_LOG_LEVEL: flags['log-level'] },
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${outDir}`],
 });
 

@@ -77,8 +77,9 @@ async function runCell(scenario, system, round) {
     log(`  ${system.id.padEnd(19)} ${describeMetrics(scenario, cell.metrics)}`);
   } catch (error) {
     cell.ok = false;
-    cell.error = error.message;
-    log(`  ${system.id.padEnd(19)} FAILED: ${error.message.split('\n').slice(0, 3).join(' / ')}`);
+    // fetch() says only "fetch failed"; the reason is in its cause.
+    cell.error = error.cause?.message ? `${error.message} (${error.cause.message})` : error.message;
+    log(`  ${system.id.padEnd(19)} FAILED: ${cell.error.split('\n').slice(0, 3).join(' / ')}`);
   }
   return cell;
 }

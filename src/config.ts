@@ -33,6 +33,7 @@ export interface Config {
   originalsCacheBytes: number;
   transformConcurrency: number;
   transformQueueLimit: number;
+  transformThreadNice: number;
   transformTimeoutMs: number;
   urlUploadAllow: string[];
   requestTimeoutMs: number;
@@ -284,6 +285,8 @@ const settings: AnySetting[] = [
     parse: mebibytes('PICTOR_ORIGINALS_CACHE_MB', 64) },
   { key: 'transformConcurrency', env: 'PICTOR_TRANSFORM_CONCURRENCY', doc: 'Image transforms running at once.', defaultText: 'twice the number of cores',
     parse: transformConcurrency },
+  { key: 'transformThreadNice', env: 'PICTOR_TRANSFORM_NICE', doc: 'Nice value (0–19) of the libvips threads transforms run on, so the event loop answering cached hits runs first when every core is transforming (Linux; 0 leaves them alone).', defaultText: '`10`',
+    parse: int('PICTOR_TRANSFORM_NICE', 10, 0, 19) },
   { key: 'transformQueueLimit', env: 'PICTOR_TRANSFORM_QUEUE', doc: 'Transforms allowed to wait; past it requests get 429 + Retry-After.', defaultText: '`64`',
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   // Well above the slowest legitimate render measured on 2 cores (a ~50 MP animation, about 10 s),

@@ -23,6 +23,7 @@ import { DeliveryVersionBump } from './purge/delivery-version-bump.js';
 import { PurgeGenerations } from './purge/purge-generations.js';
 import { ClusterMetrics } from './metrics/cluster-metrics.js';
 import { createMetrics, type PictorMetrics } from './metrics/pictor-metrics.js';
+import { setBackgroundNice } from './util/background-thread-priority.js';
 import type { Config } from './config.js';
 import { createLogger, type Log } from './logger.js';
 import { DirectUploadService } from './images/direct-upload-service.js';
@@ -182,13 +183,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const variants = new VariantService(variantRepository, changes, clock);
   const keys = new SigningKeyService(signingKeyRepository, changes, clock);
   const deliveryConfig = new DeliveryConfigService(changes);
+  setBackgroundNice(config.transformThreadNice);
   const transformQueue = new BoundedQueue(config.transformConcurrency, config.transformQueueLimit);
   const metrics = createMetrics({ queueDepth: () => transformQueue.queued, transformsActive: () => transformQueue.active, purgeBusConnected: () => purge.connected() });
   // One per process: its IPC listener answers both renditions' and remote sources' flights.
   const flights = cluster.isWorker ? new ClusterFlights() : localFlights;
   const renditionCache = new RenditionCache(
     config.cacheMemoryBytes > 0 ? new MemoryLru(config.cacheMemoryBytes) : undefined,
-    config.cacheDiskBytes > 0 ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes) : undefined,
+    config.cacheDiskBytes > 0
+      ? await DiskCache.open(overrides.cacheDir ?? path.join(config.dataDir, 'cache'), config.cacheDiskBytes, { onDroppedWrite: () => metrics.cacheWritesDropped.inc() })
+      : undefined,
     metrics.cache,
     flights,
   );

@@ -16,12 +16,13 @@ const REQUEST_SCRIPT = fileURLToPath(new URL('./wrk-request.lua', import.meta.ur
  * @param {number} load.connections
  * @param {number} load.durationSec
  * @param {number} [load.timeoutSec]
+ * @param {number} [load.firstNumber]  where the numbers of an "{i}" token in `path` start
  */
-export function runWrk({ baseUrl, path, headers = {}, bodyFile, contentType, connections, durationSec, timeoutSec = 30 }) {
+export function runWrk({ baseUrl, path, headers = {}, bodyFile, contentType, connections, durationSec, timeoutSec = 30, firstNumber = 1 }) {
   const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--latency', `--timeout`, `${timeoutSec}s`, '-s', REQUEST_SCRIPT];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
   args.push(baseUrl);
-  const env = { ...process.env, BENCH_PATH: path, BENCH_TAG: randomBytes(4).toString('hex') };
+  const env = { ...process.env, BENCH_PATH: path, BENCH_TAG: randomBytes(4).toString('hex'), BENCH_FIRST_NUMBER: String(firstNumber) };
   if (bodyFile) Object.assign(env, { BENCH_BODY_FILE: bodyFile, BENCH_CONTENT_TYPE: contentType });
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

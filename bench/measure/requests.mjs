@@ -7,15 +7,17 @@ import { checkImage, fetchBody } from '../lib/check-image.mjs';
 
 export function requestFor(system, scenario, transform = scenario.transform) {
   if (scenario.kind === 'upload') return system.uploadRequest();
-  const template = system.urlFor(transform);
-  // Cached-hit scenarios repeat one URL; cold ones keep the "{n}" for wrk to fill in.
+  // With its cache on, a system must be asked for a new rendition each time (`unique`).
+  const template = system.urlFor(transform, { unique: scenario.uniqueUrls && scenario.cache === 'on' });
+  // Cached-hit scenarios repeat one URL; cold ones keep the "{n}" (or "{i}") for wrk to fill in.
   const path = scenario.uniqueUrls ? template : template.replaceAll('{n}', 'hit');
   return { method: 'GET', path, headers: { Accept: ACCEPT[transform.format] } };
 }
 
 /** Sends one request and checks the answer. Returns a description of what came back. */
 export async function checkAnswer(baseUrl, request, scenario, token = `check-${randomBytes(3).toString('hex')}`) {
-  const url = baseUrl + request.path.replaceAll('{n}', token);
+  // Numbered tokens start above 1000 in the timed runs (see measure/throughput.mjs).
+  const url = baseUrl + request.path.replaceAll('{n}', token).replaceAll('{i}', '999');
   if (request.method === 'POST') {
     const response = await fetch(url, {
       method: 'POST',

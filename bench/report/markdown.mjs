@@ -5,9 +5,11 @@ import { median } from '../lib/stats.mjs';
 const PEERS_IN_HEADLINE = ['ipx', 'next', 'nginx-image-filter'];
 
 const SYSTEM_NOTES = [
-  '**Pictor**: `node dist/src/main.js serve`; rendition cache off (`PICTOR_CACHE_MEMORY_MB=0 PICTOR_CACHE_DISK_MB=0`) in the cold and memory scenarios, default cache in hit, herd and upload.',
+  '**Pictor**: `node dist/src/main.js serve`; rendition cache off (`PICTOR_CACHE_MEMORY_MB=0 PICTOR_CACHE_DISK_MB=0`) in the cold and memory scenarios, default cache in cold-jpeg-cached, the hit scenarios, herd and upload.',
   '**raw sharp loop** (limit): the same sharp call in a plain loop with the source in memory, no HTTP, encoding exactly what Pictor renditions are (progressive JPEG, WebP effort 4, AVIF at the effort and quality Pictor uses, read from its build), as many operations in flight as the servers get connections. For uploads: `sharp.metadata()` plus a durable write (temp file, fsync, rename).',
   '**nginx static file** (limit for hits): nginx sends the same rendition pre-made by sharp from disk; 2 workers, `reuseport`.',
+  '**nginx static file, 1 worker** (limit for `hit-1p`): the same with `worker_processes 1`, against Pictor with `PICTOR_WORKERS=1`.',
+  '**Pictor, access log on** / **under cold transform load**: Pictor at `PICTOR_LOG_LEVEL=info` (every other row runs at `warn`, no access log); Pictor while a second wrk requests new JPEG renditions on 16 connections.',
   '**IPX**: `ipx serve` over the corpus directory. It keeps no result cache, so its "hit" row re-transforms every request; it forces progressive JPEG and ships its own sharp.',
   '**Next.js image optimizer**: `next start` of a minimal app; JPEG through mozjpeg, AVIF at effort 3. It caches on disk keyed by the full source URL, so cold runs make each request unique with `url=/photo.jpg?v=<n>`; it picks the output format from `Accept`.',
   '**nginx image_filter**: libgd, full-size decode (no shrink-on-load), JPEG in → JPEG out only, no cache; 2 workers, `reuseport`.',

@@ -20,26 +20,32 @@ async function ensureRendition(transform) {
   await sharp(corpusFile(transform.source)).resize(transform.width).toFormat(transform.format, { quality: transform.quality }).toFile(file);
 }
 
-let server = null;
+function nginxStatic({ id, label, workers }) {
+  let server = null;
+  return {
+    id,
+    label,
+    role: 'limit',
+    kind: 'server',
+    async prepare() {
+      return { version: `nginx ${await nginxVersion()}, ${workers} worker(s)` };
+    },
+    async start({ scenario }) {
+      await ensureRendition(scenario.transform);
+      server = await startNginx({ name: id, root: CORPUS_DIR, workers });
+      return { baseUrl: server.baseUrl, pid: server.pid };
+    },
+    urlFor(transform) {
+      return `/renditions/${renditionName(transform)}`;
+    },
+    async stop() {
+      await server?.stop();
+      server = null;
+    },
+  };
+}
 
-export default {
-  id: 'nginx-static',
-  label: 'nginx static file',
-  role: 'limit',
-  kind: 'server',
-  async prepare() {
-    return { version: `nginx ${await nginxVersion()}` };
-  },
-  async start({ scenario }) {
-    await ensureRendition(scenario.transform);
-    server = await startNginx({ name: 'nginx-static', root: CORPUS_DIR });
-    return { baseUrl: server.baseUrl, pid: server.pid };
-  },
-  urlFor(transform) {
-    return `/renditions/${renditionName(transform)}`;
-  },
-  async stop() {
-    await server?.stop();
-    server = null;
-  },
-};
+export default nginxStatic({ id: 'nginx-static', label: 'nginx static file', workers: 2 });
+
+/** One worker process: the per-core limit one Pictor process is held to. */
+export const nginxStaticOneWorker = nginxStatic({ id: 'nginx-static-1w', label: 'nginx static file, 1 worker', workers: 1 });

@@ -10,7 +10,7 @@ import { TMP_DIR } from '../lib/paths.mjs';
 import { NGINX_BINARY, IMAGE_FILTER_MODULE } from '../setup/debian-tools.mjs';
 import { runCommand } from '../setup/run-command.mjs';
 
-function nginxConfig({ runDir, port, root, imageFilterSourceDir }) {
+function nginxConfig({ runDir, port, root, imageFilterSourceDir, workers }) {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${runDir}/${kind};`);
   // image_filter: /resize/<width>/<quality>/<file> → fit inside <width> × any, same format out.
   const imageFilter = imageFilterSourceDir
@@ -22,7 +22,7 @@ function nginxConfig({ runDir, port, root, imageFilterSourceDir }) {
       }`
     : '';
   return `${imageFilterSourceDir ? `load_module ${IMAGE_FILTER_MODULE};` : ''}
-worker_processes 2;
+worker_processes ${workers};
 pid ${runDir}/nginx.pid;
 error_log ${runDir}/error.log warn;
 events { worker_connections 4096; }
@@ -41,12 +41,12 @@ http {
 }
 
 /** Starts nginx; `imageFilterSourceDir` turns on /resize/ locations. Returns the server handle. */
-export async function startNginx({ name, root, imageFilterSourceDir }) {
+export async function startNginx({ name, root, imageFilterSourceDir, workers = 2 }) {
   const port = await freePort();
   const runDir = path.join(TMP_DIR, `nginx-${randomBytes(4).toString('hex')}`);
   mkdirSync(runDir, { recursive: true });
   const configFile = path.join(runDir, 'nginx.conf');
-  writeFileSync(configFile, nginxConfig({ runDir, port, root, imageFilterSourceDir }));
+  writeFileSync(configFile, nginxConfig({ runDir, port, root, imageFilterSourceDir, workers }));
   const server = await startServer({
     name,
     command: NGINX_BINARY,

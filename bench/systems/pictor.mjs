@@ -107,9 +107,12 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
       }
       return { baseUrl, pid: handle.pid };
     },
-    urlFor({ source, width, format, quality }) {
+    urlFor({ source, width, format, quality }, { unique = false } = {}) {
       const { accountHash, id } = server.images[source];
-      return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}`;
+      // A new rendition per request with the cache on: a different height limit each time, always
+      // taller than the photo will be at this width (fit=scale-down), so the work and the answer
+      // stay those of the plain URL while every request stores its own rendition.
+      return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}${unique ? ',h={i}' : ''}`;
     },
     uploadRequest() {
       return { method: 'POST', path: `/client/v4/accounts/${ACCOUNT_ID}/images/v1`, headers: AUTH, ...server.upload };
@@ -131,3 +134,9 @@ export default pictorSystem({ id: 'pictor', label: 'Pictor', role: 'subject' });
 
 /** One process, as every peer runs: the like-for-like row for memory. */
 export const pictorOneProcess = pictorSystem({ id: 'pictor-1p', label: 'Pictor, PICTOR_WORKERS=1', role: 'variant', env: { PICTOR_WORKERS: '1' } });
+
+/** With the access log on (`info`, the default level; every other row runs at `warn`). */
+export const pictorLogged = pictorSystem({ id: 'pictor-logged', label: 'Pictor, access log on', role: 'variant', env: { PICTOR_LOG_LEVEL: 'info' } });
+
+/** Pictor as is; the `hit-isolation` scenario keeps cold requests coming while it measures this row. */
+export const pictorUnderColdLoad = pictorSystem({ id: 'pictor-loaded', label: 'Pictor, under cold transform load', role: 'variant' });

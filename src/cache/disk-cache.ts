@@ -2,15 +2,19 @@
  * On-disk rendition cache bounded by total bytes. Files live under a directory per image
  * (`<dir>/<image hash>/<key hash>`), so purging an image is one directory removal. Writes go to a
  * temp name and are renamed into place; a torn or missing file is just a miss. Recency is kept in
- * memory and rebuilt from mtimes at start.
+ * memory and rebuilt from mtimes at start. `store` writes behind the request (see write-behind.ts):
+ * the request that made a rendition does not wait for its disk copy.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Rendition } from './rendition.js';
+import { WriteBehind, type WriteBehindLimits } from './write-behind.js';
 
 const STALE_TEMP_MS = 10 * 60_000;
+/** Renditions waiting for their disk write; more are not written (a burst of new renditions). */
+const WRITE_BEHIND_LIMITS: WriteBehindLimits = { maxItems: 256, maxBytes: 32 * 1024 * 1024 };
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -20,14 +24,23 @@ export class DiskCache {
   /** file path → size, least recently used first. */
   private readonly index = new Map<string, number>();
   private bytes = 0;
+  private readonly writes: WriteBehind<{ prefix: string; rendition: Rendition }>;
 
   private constructor(
     private readonly dir: string,
     private readonly maxBytes: number,
-  ) {}
+    writeBehind: WriteBehindLimits,
+    onDroppedWrite: () => void,
+  ) {
+    this.writes = new WriteBehind((key, _prefix, { prefix, rendition }) => this.set(prefix, key, rendition), writeBehind, onDroppedWrite);
+  }
 
-  static async open(dir: string, maxBytes: number): Promise<DiskCache> {
-    const cache = new DiskCache(dir, maxBytes);
+  static async open(
+    dir: string,
+    maxBytes: number,
+    { writeBehind = WRITE_BEHIND_LIMITS, onDroppedWrite = () => undefined }: { writeBehind?: WriteBehindLimits; onDroppedWrite?: () => void } = {},
+  ): Promise<DiskCache> {
+    const cache = new DiskCache(dir, maxBytes, writeBehind, onDroppedWrite);
     await fsp.mkdir(path.join(dir, '.tmp'), { recursive: true });
     const files: Array<{ file: string; size: number; mtime: number }> = [];
     for (const entry of (await fsp.readdir(dir, { recursive: true })) as string[]) {
@@ -67,6 +80,8 @@ export class DiskCache {
   }
 
   async get(prefix: string, key: string): Promise<Rendition | undefined> {
+    const writing = this.writes.peek(key);
+    if (writing) return writing.rendition;
     const file = this.fileOf(prefix, key);
     if (!this.index.has(file)) return undefined;
     let data: Buffer;
@@ -89,6 +104,21 @@ export class DiskCache {
     return { ...header.rendition, body: data.subarray(header.bodyOffset) };
   }
 
+  /**
+   * Stores a copy later, off the caller's path; false when the write queue was full and the copy
+   * was dropped (the rendition is then simply not on disk).
+   */
+  store(prefix: string, key: string, rendition: Rendition): boolean {
+    if (rendition.body.length > this.maxBytes / 8) return false;
+    return this.writes.offer(key, prefix, { prefix, rendition }, rendition.body.length);
+  }
+
+  /** Resolves once the writes `store` queued so far are on disk (or failed). */
+  flushed(): Promise<void> {
+    return this.writes.drained();
+  }
+
+  /** Writes now: temp file, then renamed into place, so readers see all of it or nothing. */
   async set(prefix: string, key: string, rendition: Rendition): Promise<void> {
     if (rendition.body.length > this.maxBytes / 8) return;
     const { body, ...rest } = rendition;
@@ -105,12 +135,15 @@ export class DiskCache {
   }
 
   async deletePrefix(prefix: string): Promise<void> {
+    // A queued or running write of this image must not land after the removal.
+    await this.writes.forget((group) => group === prefix);
     const dir = path.join(this.dir, sha(prefix).slice(0, 32));
     for (const file of this.index.keys()) if (file.startsWith(dir + path.sep)) this.untrack(file);
     await fsp.rm(dir, { recursive: true, force: true });
   }
 
   async clear(): Promise<void> {
+    await this.writes.forget(() => true);
     for (const file of [...this.index.keys()]) this.untrack(file);
     for (const entry of fs.readdirSync(this.dir)) {
       if (entry !== '.tmp') await fsp.rm(path.join(this.dir, entry), { recursive: true, force: true });

@@ -34,17 +34,25 @@ export class RenditionCache {
   ) {}
 
   /**
-   * `prefix` groups the key with the other renditions of its image (see imageKeyPrefix). `signal`
-   * is the request's: the shared transform is given up only once every request waiting for it has.
+   * `prefix` groups the key with the other renditions of its image (see imageKeyPrefix).
+   * `requestSignal` is the request's (or makes it): the shared transform is given up only once
+   * every request waiting for it has.
    */
-  async getOrCreate(prefix: string, key: string, produce: Produce, signal?: AbortSignal): Promise<{ rendition: Rendition; source: RenditionSource }> {
-    // With caching switched off every request renders: "cache off" must mean exactly that.
-    if (!this.memory && !this.disk) return { rendition: await produce(signal), source: 'render' };
+  async getOrCreate(
+    prefix: string,
+    key: string,
+    produce: Produce,
+    requestSignal?: AbortSignal | (() => AbortSignal | undefined),
+  ): Promise<{ rendition: Rendition; source: RenditionSource }> {
     const hot = this.memory?.get(key);
     if (hot) {
       this.lookups.memory.hit.inc();
       return { rendition: hot, source: 'memory' };
     }
+    // Asked for only past a memory hit: a request's signal costs an AbortController per request.
+    const signal = typeof requestSignal === 'function' ? requestSignal() : requestSignal;
+    // With caching switched off every request renders: "cache off" must mean exactly that.
+    if (!this.memory && !this.disk) return { rendition: await produce(signal), source: 'render' };
     const pending = this.inFlight.get(key);
     // A flight everyone left is being given up: start a fresh one rather than share its failure.
     if (pending && !pending.interest.signal.aborted) {
@@ -76,8 +84,9 @@ export class RenditionCache {
     if (this.disk) this.lookups.disk.miss.inc();
     const rendition = await this.flights.run(key, produce);
     this.memory?.set(key, rendition);
-    // The disk copy is an optimisation: a full disk must not fail the request.
-    await this.disk?.set(prefix, key, rendition).catch(() => undefined);
+    // The disk copy is written behind the answer, and is an optimisation: a full disk or a full
+    // write queue must not fail nor slow the request.
+    this.disk?.store(prefix, key, rendition);
     return { rendition, source: 'render' };
   }
 

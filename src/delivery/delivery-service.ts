@@ -166,7 +166,8 @@ export class DeliveryService {
       prefix,
       key,
       (signal) => makeRendition(this.deps, async () => ({ bytes: await this.original(image), format: image.format! }), spec, request, signal),
-      request.signal,
+      // Read lazily: routes make the client-gone signal on first use, which a memory hit never is.
+      () => request.signal,
     );
   }
 

@@ -11,6 +11,8 @@ export interface PictorMetrics {
   registry: Registry;
   requests: RequestDurations;
   cache: CacheLookups;
+  /** Disk copies of renditions not written because the write-behind queue was full. */
+  cacheWritesDropped: Counter;
   transforms: Counter<'format'>;
   transformSeconds: Histogram<'format'>;
   transformWaitSeconds: Histogram;
@@ -64,6 +66,11 @@ export function createMetrics(sources: MetricSources): PictorMetrics {
       memory: { hit: lookups.labels('memory', 'hit'), miss: lookups.labels('memory', 'miss') },
       disk: { hit: lookups.labels('disk', 'hit'), miss: lookups.labels('disk', 'miss') },
     },
+    cacheWritesDropped: new Counter({
+      name: 'pictor_rendition_cache_writes_dropped_total',
+      help: 'Renditions not copied to the disk cache because its write queue was full',
+      registers,
+    }),
     transforms: new Counter({ name: 'pictor_transforms_total', help: 'Image transforms run, by output format', labelNames: ['format'] as const, registers }),
     transformSeconds: new Histogram({
       name: 'pictor_transform_seconds',

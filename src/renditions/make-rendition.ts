@@ -17,6 +17,7 @@ import { renderImage, type RenderResult } from '../render/render.js';
 import type { RenderInput } from '../render/source.js';
 import type { SvgSanitizer } from '../render/svg-sanitizer.js';
 import { BoundedQueue, QueueAbortedError, QueueFullError } from '../util/bounded-queue.js';
+import { lowerBackgroundThreads } from '../util/background-thread-priority.js';
 import type { TransformSpec } from '../render/spec.js';
 
 /** "Give me the original bytes": a stored blob or a fetched remote source. */
@@ -90,7 +91,10 @@ export async function onTransformQueue<T>(maker: RenditionMaker, job: (deadline:
   const queued = performance.now();
   try {
     return await maker.queue.run(async () => {
-      maker.metrics.transformWaitSeconds.observe((performance.now() - queued) / 1000);
+      const started = performance.now();
+      // Transform threads yield to the event loop, so cached hits stay fast under transform load.
+      lowerBackgroundThreads(started);
+      maker.metrics.transformWaitSeconds.observe((started - queued) / 1000);
       return job(new Deadline(maker.transformTimeoutMs));
     }, signal);
   } catch (err) {

@@ -4,17 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiskCache } from '../../src/cache/disk-cache.js';
 import { MemoryLru } from '../../src/cache/memory-lru.js';
-import type { Rendition } from '../../src/cache/rendition.js';
+import { fakeRendition } from '../helpers/fake-rendition.js';
 import { tempDir } from '../helpers/pictor.js';
 
-const rendition = (bytes: number, fill = 1): Rendition => ({
-  body: Buffer.alloc(bytes, fill),
-  contentType: 'image/webp',
-  etag: `"e${fill}"`,
-  width: 10,
-  height: 10,
-  varyAccept: true,
-});
+const rendition = fakeRendition;
 
 const filesUnder = (dir: string) =>
   (fs.readdirSync(dir, { recursive: true }) as string[]).filter((p) => !p.startsWith('.tmp') && fs.statSync(path.join(dir, p)).isFile());

@@ -28,13 +28,16 @@ export function registerDeliveryRoutes(app: ApiApp, services: Pick<Services, 'de
       const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
       const rawQuery = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
       if (isApiPath(rawPath)) return answerMistypedApiPath(rawPath, reply);
+      let signal: AbortSignal | undefined;
       const response = await services.delivery.deliver({
         path: parseDeliveryPath(rawPath),
         query: new URLSearchParams(rawQuery),
         accept: request.headers.accept,
         clientHints: readClientHints(request.headers),
         ifNoneMatch: request.headers['if-none-match'],
-        signal: clientGone(reply),
+        get signal() {
+          return (signal ??= clientGone(reply));
+        },
       });
       reply.code(response.status).headers(response.headers).header('x-pictor-cache', response.cache === 'render' ? 'miss' : `hit-${response.cache}`);
       return response.body === undefined ? reply.send() : reply.send(response.body);
