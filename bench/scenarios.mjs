@@ -76,6 +76,8 @@ export const SCENARIOS = [
   hitVariant({ id: 'hit-1p', title: 'Cached hit, one process: PICTOR_WORKERS=1 vs one nginx worker', limit: 'nginx-static-1w', subject: 'pictor-1p', target: '≥ 0.45× one nginx worker', systems: ['pictor-1p', 'nginx-static-1w'] }),
   // What the access log costs: × limit of the logged row is its share of the unlogged throughput.
   hitVariant({ id: 'hit-logged', title: 'Cached hit with the access log on (level info) vs off (warn)', limit: 'pictor', subject: 'pictor-logged', target: 'logged ≥ 0.95× unlogged', systems: ['pictor', 'pictor-logged'] }),
+  // A cached face crop is served as any cached rendition: the loaded face model costs hits nothing.
+  hitVariant({ id: 'hit-face', title: 'Cached hit of a gravity=face crop (face model loaded) vs a plain rendition', limit: 'pictor', subject: 'pictor-face', target: 'face-crop hits ≥ 0.95× plain hits', systems: ['pictor', 'pictor-face'] }),
   // Hits while cold requests (a new JPEG rendition each) keep the transform queue full.
   hitVariant({
     id: 'hit-isolation',

@@ -60,9 +60,10 @@ export const PICTOR_BUILD_DIR = path.dirname(MAIN);
 /**
  * Pictor as started by `npm start`, with `env` on top: `pictor` is the subject (its defaults,
  * one worker process per core); a variant may pin other settings for a side-by-side row, or pass
- * flags to node itself (`nodeArgs`, e.g. the profiler's, which NODE_OPTIONS does not allow).
+ * flags to node itself (`nodeArgs`, e.g. the profiler's, which NODE_OPTIONS does not allow), or ask
+ * for more than the scenario's transform (`urlOptions`, appended to every URL's options).
  */
-export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [] }) {
+export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [], urlOptions = '' }) {
   let server = null;
   return {
     id,
@@ -112,7 +113,7 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
       // A new rendition per request with the cache on: a different height limit each time, always
       // taller than the photo will be at this width (fit=scale-down), so the work and the answer
       // stay those of the plain URL while every request stores its own rendition.
-      return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}${unique ? ',h={i}' : ''}`;
+      return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}${urlOptions}${unique ? ',h={i}' : ''}`;
     },
     uploadRequest() {
       return { method: 'POST', path: `/client/v4/accounts/${ACCOUNT_ID}/images/v1`, headers: AUTH, ...server.upload };
@@ -140,3 +141,9 @@ export const pictorLogged = pictorSystem({ id: 'pictor-logged', label: 'Pictor, 
 
 /** Pictor as is; the `hit-isolation` scenario keeps cold requests coming while it measures this row. */
 export const pictorUnderColdLoad = pictorSystem({ id: 'pictor-loaded', label: 'Pictor, under cold transform load', role: 'variant' });
+
+/**
+ * Hits of a gravity=face crop: its cold request loaded the face model into the process (an inference
+ * thread, about 0.3 GB), which must not cost the cached hits anything (issue 15).
+ */
+export const pictorFaceCrop = pictorSystem({ id: 'pictor-face', label: 'Pictor, gravity=face crop', role: 'variant', urlOptions: ',h=300,fit=cover,g=face' });
