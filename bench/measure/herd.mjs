@@ -32,7 +32,7 @@ export async function measureHerd({ system, scenario, timing }) {
     await waitUntilIdle(pid);
 
     const closeWindow = openCpuWindow(pid);
-    const herd = await fireHerd(baseUrl + request.path.replaceAll('{n}', 'herd'), request.headers, requests);
+    const herd = await fireHerd(baseUrl + request.path.replaceAll('{n}', 'herd').replaceAll('{i}', '9999'), request.headers, requests);
     const cpu = closeWindow();
     const countAfter = countBefore === null ? null : await system.transformCount();
     const sample = herd.firstBody ? await checkImage(herd.firstBody, scenario.transform) : null;
