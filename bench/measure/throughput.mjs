@@ -4,12 +4,19 @@ import { runWrk } from '../lib/wrk.mjs';
 import { openCpuWindow } from '../lib/cpu-window.mjs';
 import { treePeakRssMb, waitUntilIdle } from '../lib/proc.mjs';
 import { requestFor, checkAnswer } from './requests.mjs';
+import { startRemoteOrigin, withOrigin } from '../systems/remote-origin.mjs';
 
 export async function measureThroughput({ system, scenario, timing }) {
   const connections = scenario.connections;
   if (system.kind === 'in-process') return system.runLoop({ scenario, connections, ...timing });
 
-  const { baseUrl, pid } = await system.start({ scenario });
+  // Remote-source scenarios: a fresh origin per cell, which the system fetches the source from.
+  const origin = scenario.remote ? await startRemoteOrigin() : null;
+  if (origin) scenario = withOrigin(scenario, origin.baseUrl);
+  const { baseUrl, pid } = await system.start({ scenario }).catch(async (error) => {
+    await origin?.stop();
+    throw error;
+  });
   try {
     const request = requestFor(system, scenario);
     const sample = await checkAnswer(baseUrl, request, scenario);
@@ -17,7 +24,7 @@ export async function measureThroughput({ system, scenario, timing }) {
     if (timing.warmupSec > 0) await runWrk({ ...load, durationSec: timing.warmupSec });
     await waitUntilIdle(pid);
     const transformsBefore = await system.transformCount?.();
-    const closeWindow = openCpuWindow(pid);
+    const closeWindow = openCpuWindow(pid, { originPid: origin?.pid });
     const result = await runWrk({ ...load, durationSec: timing.durationSec });
     const cpu = closeWindow();
     const transformsAfter = await system.transformCount?.();
@@ -33,5 +40,6 @@ export async function measureThroughput({ system, scenario, timing }) {
     };
   } finally {
     await system.stop();
+    await origin?.stop();
   }
 }

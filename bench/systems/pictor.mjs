@@ -10,6 +10,7 @@ import { corpusFile } from '../corpus.mjs';
 import { sourcesOf } from '../scenarios.mjs';
 import { writeSdkUploadBody } from '../lib/sdk-multipart.mjs';
 import { runCommand } from '../setup/run-command.mjs';
+import { remoteSourceUrl } from './remote-origin.mjs';
 
 // PICTOR_MAIN benches another build (e.g. another checkout's dist/src/main.js) as is, without building.
 const MAIN = process.env.PICTOR_MAIN ? path.resolve(process.env.PICTOR_MAIN) : path.join(REPO_DIR, 'dist', 'src', 'main.js');
@@ -91,6 +92,8 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
         PICTOR_LOG_LEVEL: 'warn',
         PICTOR_API_RATE_LIMIT: '0',
         ...(scenario.cache === 'off' ? { PICTOR_CACHE_MEMORY_MB: '0', PICTOR_CACHE_DISK_MB: '0' } : {}),
+        // Remote-source scenarios: the origin is named, so Pictor may fetch from loopback.
+        ...(scenario.transform?.origin ? { PICTOR_TRANSFORM_SOURCES: scenario.transform.origin } : {}),
         ...fixedEnv,
       };
       let handle;
@@ -107,7 +110,8 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
       }
       return { baseUrl, pid: handle.pid };
     },
-    urlFor({ source, width, format, quality }) {
+    urlFor({ source, width, format, quality, origin }) {
+      if (origin) return `/cdn-cgi/image/w=${width},f=${format},q=${quality}/${remoteSourceUrl({ origin, source })}`;
       const { accountHash, id } = server.images[source];
       return `/${accountHash}/${id}/w=${width},f=${format},q=${quality}`;
     },

@@ -1,0 +1,26 @@
+// The origin web server of the remote-source scenarios: nginx serving the corpus over loopback
+// as a site would, with Cache-Control, ETag and Last-Modified, so each system fetches the source
+// by URL. The query is ignored by nginx, so `?v=<n>` makes a URL unique without a new file.
+import { CORPUS_DIR } from '../lib/paths.mjs';
+import { startNginx } from './nginx.mjs';
+
+/** What the origin tells caches: an hour, a typical setting for site images. */
+export const ORIGIN_CACHE_CONTROL = 'public, max-age=3600';
+
+/** Starts the origin; returns { baseUrl, pid, stop() }. */
+export function startRemoteOrigin() {
+  return startNginx({ name: 'remote-origin', root: CORPUS_DIR, serverDirectives: `add_header Cache-Control "${ORIGIN_CACHE_CONTROL}";` });
+}
+
+/** The scenario as one cell sees it: its transform names the running origin. */
+export function withOrigin(scenario, originUrl) {
+  return { ...scenario, transform: { ...scenario.transform, origin: originUrl } };
+}
+
+/**
+ * The source's absolute URL on the origin, with "{n}" where each request may be made unique
+ * (wrk fills it in cold runs; cached runs repeat one value). Each system encodes it its own way.
+ */
+export function remoteSourceUrl({ origin, source }) {
+  return `${origin}/${source}?v={n}`;
+}
