@@ -39,7 +39,7 @@ await ensureDebianTools(console.log);
 await prepareCorpus(console.log);
 console.log((await system.prepare()).version);
 // Remote-source scenarios fetch the source from an origin server of their own.
-const origin = scenario.remote ? await startRemoteOrigin() : null;
+const origin = scenario.remote ? await startRemoteOrigin(scenario.transform.source) : null;
 const cell = origin ? withOrigin(scenario, origin.baseUrl) : scenario;
 const { baseUrl, pid } = await system.start({ scenario: cell });
 let load, window, threads;

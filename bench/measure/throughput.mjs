@@ -11,7 +11,7 @@ export async function measureThroughput({ system, scenario, timing }) {
   if (system.kind === 'in-process') return system.runLoop({ scenario, connections, ...timing });
 
   // Remote-source scenarios: a fresh origin per cell, which the system fetches the source from.
-  const origin = scenario.remote ? await startRemoteOrigin() : null;
+  const origin = scenario.remote ? await startRemoteOrigin(scenario.transform.source) : null;
   if (origin) scenario = withOrigin(scenario, origin.baseUrl);
   const { baseUrl, pid } = await system.start({ scenario }).catch(async (error) => {
     await origin?.stop();
