@@ -17,6 +17,7 @@ import { REPO_DIR, WORK_DIR } from './lib/paths.mjs';
 import { ensureDebianTools } from './setup/debian-tools.mjs';
 import { threadCpuByName, threadCoresBetween } from './profile/thread-cpu.mjs';
 import { summarizeCpuProfile } from './profile/cpu-profile-summary.mjs';
+import { startRemoteOrigin, withOrigin } from './systems/remote-origin.mjs';
 
 // --log-level info profiles with the access log on (the bench's rows run at warn, without it).
 const { values: flags } = parseArgs({
@@ -40,11 +41,14 @@ const system = pictorSystem({
 await ensureDebianTools(console.log);
 await prepareCorpus(console.log);
 console.log((await system.prepare()).version);
-const { baseUrl, pid } = await system.start({ scenario });
+// Remote-source scenarios fetch the source from an origin server of their own.
+const origin = scenario.remote ? await startRemoteOrigin(scenario.transform.source) : null;
+const cell = origin ? withOrigin(scenario, origin.baseUrl) : scenario;
+const { baseUrl, pid } = await system.start({ scenario: cell });
 let load, window, threads;
 try {
-  const request = requestFor(system, scenario);
-  await checkAnswer(baseUrl, request, scenario);
+  const request = requestFor(system, cell);
+  await checkAnswer(baseUrl, request, cell);
   load = { ...request, baseUrl, connections: scenario.connections };
   await runWrk({ ...load, durationSec: timingFor(scenario, 'full').warmupSec });
   await waitUntilIdle(pid);
@@ -55,6 +59,7 @@ try {
   threads = threadCoresBetween(before, threadCpuByName(pid), (window.toUs - fromUs) / 1e6);
 } finally {
   await system.stop(); // SIGTERM: the server exits normally and V8 writes the profile
+  await origin?.stop();
 }
 
 const profileFile = readdirSync(outDir).find((f) => f.endsWith('.cpuprofile'));

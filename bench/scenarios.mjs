@@ -51,6 +51,19 @@ function coldTransform(format) {
   };
 }
 
+function remoteSource(scenario) {
+  return {
+    kind: 'throughput',
+    remote: true,
+    cache: 'on',
+    transform: { source: 'photo-2k.jpg', width: 512, format: 'webp', quality: 80 },
+    limit: null,
+    chartMetric: 'rps',
+    systems: ['pictor', 'ipx', 'next'],
+    ...scenario,
+  };
+}
+
 export const SCENARIOS = [
   coldTransform('jpeg'),
   coldTransform('webp'),
@@ -133,6 +146,22 @@ export const SCENARIOS = [
     // The ratios compare like with like: one process against one process.
     subject: 'pictor-1p',
   },
+  // Images that stay on the user's own web server (issue 14): each system fetches the 2K JPEG by
+  // URL from an nginx origin on loopback (systems/remote-origin.mjs), each with its caches on.
+  remoteSource({
+    id: 'remote-cold',
+    title: 'Remote source, cold: fetch from the origin + transform → 512 px WebP, unique URL per request',
+    uniqueUrls: true,
+    connections: 4,
+    target: '≥ 1.1× the better of IPX and Next.js',
+  }),
+  remoteSource({
+    id: 'remote-cached',
+    title: 'Remote source, cached: 512 px WebP of an origin image, same URL',
+    uniqueUrls: false,
+    connections: 64,
+    target: '≥ 5× the better of IPX and Next.js',
+  }),
   // Not timed: does each system give the right kind of image for the rest of the corpus?
   {
     id: 'formats',
@@ -153,6 +182,7 @@ export const SCENARIOS = [
 
 /** The corpus files a scenario delivers (what Pictor must have uploaded). */
 export function sourcesOf(scenario) {
+  if (scenario.remote) return []; // fetched from the origin instead
   if (scenario.cases) return scenario.cases.map((c) => c.transform.source);
   return scenario.transform ? [scenario.transform.source] : [];
 }

@@ -5,9 +5,11 @@ import { boxCpuTicks, ownCpuTicks, reapedChildrenCpuTicks, treeCpuTicks, CLOCK_T
 /**
  * Opens a window over a server's CPU: `serverPid` for a server process tree, or `'self'` when the
  * measured code runs in this process (the in-process sharp loop). The load generator is whatever
- * this process and its reaped children (wrk) used. Call the returned function at the end.
+ * this process and its reaped children (wrk) used. `originPid`, when given, is a server the
+ * measured one depends on (the remote-source scenarios' origin): its CPU is reported on its own,
+ * not as other CPU. Call the returned function at the end.
  */
-export function openCpuWindow(serverPid) {
+export function openCpuWindow(serverPid, { originPid } = {}) {
   const serverIsSelf = serverPid === 'self';
   const serverTicks = () => (serverIsSelf ? ownCpuTicks() : treeCpuTicks(serverPid));
   const loadTicks = () => reapedChildrenCpuTicks() + (serverIsSelf ? 0 : ownCpuTicks());
@@ -15,17 +17,21 @@ export function openCpuWindow(serverPid) {
   const box = boxCpuTicks();
   const server = serverTicks();
   const load = loadTicks();
+  const originTicks = () => (originPid ? treeCpuTicks(originPid) : 0);
+  const origin = originTicks();
   return function close() {
     const seconds = (performance.now() - startedAt) / 1000;
     const boxNow = boxCpuTicks();
     const serverUsed = serverTicks() - server;
     const loadUsed = loadTicks() - load;
-    const otherUsed = Math.max(0, boxNow.busy - box.busy - serverUsed - loadUsed);
+    const originUsed = originTicks() - origin;
+    const otherUsed = Math.max(0, boxNow.busy - box.busy - serverUsed - loadUsed - originUsed);
     const totalUsed = boxNow.total - box.total;
     return {
       seconds,
       serverCpuSec: serverUsed / CLOCK_TICKS_PER_SEC,
       loadGeneratorCpuSec: loadUsed / CLOCK_TICKS_PER_SEC,
+      ...(originPid ? { originCpuSec: originUsed / CLOCK_TICKS_PER_SEC } : {}),
       otherCpuCores: otherUsed / CLOCK_TICKS_PER_SEC / seconds,
       stealPct: totalUsed > 0 ? (100 * (boxNow.steal - box.steal)) / totalUsed : 0,
     };

@@ -5,6 +5,7 @@ import { runWrk } from '../lib/wrk.mjs';
 import { openCpuWindow } from '../lib/cpu-window.mjs';
 import { treePeakRssMb, waitUntilIdle } from '../lib/proc.mjs';
 import { requestFor, checkAnswer } from './requests.mjs';
+import { startRemoteOrigin, withOrigin } from '../systems/remote-origin.mjs';
 
 // Numbered ("{i}") URLs: disjoint ranges per run, all below Pictor's 12000 px clamp (a clamped
 // value would share one cache key).
@@ -22,7 +23,13 @@ export async function measureThroughput({ system, scenario, timing }) {
   const connections = scenario.connections;
   if (system.kind === 'in-process') return system.runLoop({ scenario, connections, ...timing });
 
-  const { baseUrl, pid } = await system.start({ scenario });
+  // Remote-source scenarios: a fresh origin per cell, which the system fetches the source from.
+  const origin = scenario.remote ? await startRemoteOrigin(scenario.transform.source) : null;
+  if (origin) scenario = withOrigin(scenario, origin.baseUrl);
+  const { baseUrl, pid } = await system.start({ scenario }).catch(async (error) => {
+    await origin?.stop();
+    throw error;
+  });
   try {
     const request = requestFor(system, scenario);
     const sample = await checkAnswer(baseUrl, request, scenario);
@@ -31,7 +38,7 @@ export async function measureThroughput({ system, scenario, timing }) {
     await waitUntilIdle(pid);
     const transformsBefore = await system.transformCount?.();
     const coldLoad = scenario.coldLoadFor?.includes(system.id) ? startColdLoad({ system, scenario, baseUrl, durationSec: timing.durationSec }) : null;
-    const closeWindow = openCpuWindow(pid);
+    const closeWindow = openCpuWindow(pid, { originPid: origin?.pid });
     const result = await runWrk({ ...load, durationSec: timing.durationSec, firstNumber: FIRST_NUMBER.measure });
     const cpu = closeWindow();
     const background = await coldLoad;
@@ -49,5 +56,6 @@ export async function measureThroughput({ system, scenario, timing }) {
     };
   } finally {
     await system.stop();
+    await origin?.stop();
   }
 }

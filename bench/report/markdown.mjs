@@ -12,6 +12,7 @@ const SYSTEM_NOTES = [
   '**Pictor, access log on** / **under cold transform load**: Pictor at `PICTOR_LOG_LEVEL=info` (every other row runs at `warn`, no access log); Pictor while a second wrk requests new JPEG renditions on 16 connections.',
   '**IPX**: `ipx serve` over the corpus directory. It keeps no result cache, so its "hit" row re-transforms every request; it forces progressive JPEG and ships its own sharp.',
   '**Next.js image optimizer**: `next start` of a minimal app; JPEG through mozjpeg, AVIF at effort 3. It caches on disk keyed by the full source URL, so cold runs make each request unique with `url=/photo.jpg?v=<n>`; it picks the output format from `Accept`.',
+  '**Remote sources** (`remote-cold`, `remote-cached`): the 2K JPEG is fetched by URL from an nginx origin on loopback (`Cache-Control: public, max-age=3600`, `ETag`); unique source URLs `?v=<n>` in the cold case. Pictor: `/cdn-cgi/image/` with `PICTOR_TRANSFORM_SOURCES`, caches on (source in memory for max-age, renditions in memory + disk). IPX: HTTP storage, no cache: a HEAD and a GET to the origin and a transform per request. Next.js: `remotePatterns` + `dangerouslyAllowLocalIP`, disk cache keyed by source URL.',
   '**nginx image_filter**: libgd, full-size decode (no shrink-on-load), JPEG in → JPEG out only, no cache; 2 workers, `reuseport`.',
 ];
 

@@ -7,6 +7,7 @@ import { CORPUS_DIR, PEERS_DIR } from '../lib/paths.mjs';
 import { startCountedNodeServer } from '../lib/counted-node-server.mjs';
 import { installedVersion } from '../setup/npm-peers.mjs';
 import { runCommand } from '../setup/run-command.mjs';
+import { remoteSourceUrl } from './remote-origin.mjs';
 
 const NEXT_BIN = path.join(PEERS_DIR, 'node_modules', 'next', 'dist', 'bin', 'next');
 const ENV = { NEXT_TELEMETRY_DISABLED: '1' };
@@ -19,6 +20,9 @@ const NEXT_CONFIG = `module.exports = {
     qualities: [80],
     // Without this Next refuses local URLs with a query, which cold runs use to defeat its cache.
     localPatterns: [{ pathname: '/**' }],
+    // Remote-source scenarios: the origin on loopback (any port), which Next refuses unless told.
+    remotePatterns: [{ protocol: 'http', hostname: '127.0.0.1' }],
+    dangerouslyAllowLocalIP: true,
   },
   // The app sits inside the Pictor checkout: keep Next from adopting the outer project as its root.
   outputFileTracingRoot: __dirname,
@@ -68,9 +72,10 @@ export default {
     });
     return { baseUrl: server.baseUrl, pid: server.pid };
   },
-  urlFor({ source, width, quality }) {
+  urlFor({ source, width, quality, origin }) {
     // The output format comes from the Accept header, which the runner sets per format.
-    return `/_next/image?url=${encodeURIComponent(`/${source}?v=`)}{n}&w=${width}&q=${quality}`;
+    const url = origin ? remoteSourceUrl({ origin, source }) : `/${source}?v={n}`;
+    return `/_next/image?url=${encodeURIComponent(url).replace('%7Bn%7D', '{n}')}&w=${width}&q=${quality}`;
   },
   async transformCount() {
     return server.transformCount();

@@ -10,7 +10,7 @@ import { TMP_DIR } from '../lib/paths.mjs';
 import { NGINX_BINARY, IMAGE_FILTER_MODULE } from '../setup/debian-tools.mjs';
 import { runCommand } from '../setup/run-command.mjs';
 
-function nginxConfig({ runDir, port, root, imageFilterSourceDir, workers }) {
+function nginxConfig({ runDir, port, root, imageFilterSourceDir, workers, serverDirectives = '' }) {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${runDir}/${kind};`);
   // image_filter: /resize/<width>/<quality>/<file> → fit inside <width> × any, same format out.
   const imageFilter = imageFilterSourceDir
@@ -34,19 +34,23 @@ http {
   server {
     listen 127.0.0.1:${port} reuseport;
     root ${root};
+    ${serverDirectives}
     ${imageFilter}
   }
 }
 `;
 }
 
-/** Starts nginx; `imageFilterSourceDir` turns on /resize/ locations. Returns the server handle. */
-export async function startNginx({ name, root, imageFilterSourceDir, workers = 2 }) {
+/**
+ * Starts nginx; `imageFilterSourceDir` turns on /resize/ locations, `serverDirectives` is added to
+ * the server block as is. Returns the server handle.
+ */
+export async function startNginx({ name, root, imageFilterSourceDir, workers = 2, serverDirectives }) {
   const port = await freePort();
   const runDir = path.join(TMP_DIR, `nginx-${randomBytes(4).toString('hex')}`);
   mkdirSync(runDir, { recursive: true });
   const configFile = path.join(runDir, 'nginx.conf');
-  writeFileSync(configFile, nginxConfig({ runDir, port, root, imageFilterSourceDir, workers }));
+  writeFileSync(configFile, nginxConfig({ runDir, port, root, imageFilterSourceDir, workers, serverDirectives }));
   const server = await startServer({
     name,
     command: NGINX_BINARY,

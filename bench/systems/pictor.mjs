@@ -10,6 +10,7 @@ import { corpusFile } from '../corpus.mjs';
 import { sourcesOf } from '../scenarios.mjs';
 import { writeSdkUploadBody } from '../lib/sdk-multipart.mjs';
 import { runCommand } from '../setup/run-command.mjs';
+import { remoteSourceUrl } from './remote-origin.mjs';
 
 // PICTOR_MAIN benches another build (e.g. another checkout's dist/src/main.js) as is, without building.
 const MAIN = process.env.PICTOR_MAIN ? path.resolve(process.env.PICTOR_MAIN) : path.join(REPO_DIR, 'dist', 'src', 'main.js');
@@ -92,6 +93,8 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
         PICTOR_LOG_LEVEL: 'warn',
         PICTOR_API_RATE_LIMIT: '0',
         ...(scenario.cache === 'off' ? { PICTOR_CACHE_MEMORY_MB: '0', PICTOR_CACHE_DISK_MB: '0' } : {}),
+        // Remote-source scenarios: the origin is named, so Pictor may fetch from loopback.
+        ...(scenario.transform?.origin ? { PICTOR_TRANSFORM_SOURCES: scenario.transform.origin } : {}),
         ...fixedEnv,
       };
       let handle;
@@ -108,7 +111,8 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
       }
       return { baseUrl, pid: handle.pid };
     },
-    urlFor({ source, width, format, quality }, { unique = false } = {}) {
+    urlFor({ source, width, format, quality, origin }, { unique = false } = {}) {
+      if (origin) return `/cdn-cgi/image/w=${width},f=${format},q=${quality}/${remoteSourceUrl({ origin, source })}`;
       const { accountHash, id } = server.images[source];
       // A new rendition per request with the cache on: a different height limit each time, always
       // taller than the photo will be at this width (fit=scale-down), so the work and the answer
