@@ -109,7 +109,7 @@ export class DiskCache {
    * was dropped (the rendition is then simply not on disk).
    */
   store(prefix: string, key: string, rendition: Rendition): boolean {
-    if (rendition.body.length > this.maxBytes / 8) return false;
+    if (!this.fits(rendition)) return false;
     return this.writes.offer(key, prefix, { prefix, rendition }, rendition.body.length);
   }
 
@@ -118,9 +118,14 @@ export class DiskCache {
     return this.writes.drained();
   }
 
+  /** Only renditions up to an eighth of the cache are kept on disk (queued or written). */
+  private fits(rendition: Rendition): boolean {
+    return rendition.body.length <= this.maxBytes / 8;
+  }
+
   /** Writes now: temp file, then renamed into place, so readers see all of it or nothing. */
   async set(prefix: string, key: string, rendition: Rendition): Promise<void> {
-    if (rendition.body.length > this.maxBytes / 8) return;
+    if (!this.fits(rendition)) return;
     const { body, ...rest } = rendition;
     const header = Buffer.from(JSON.stringify({ ...rest, key }));
     const length = Buffer.alloc(4);
