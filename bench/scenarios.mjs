@@ -84,9 +84,9 @@ export const SCENARIOS = [
     systems: ['pictor', 'sharp'],
   },
   // IPX has no result cache: its row shows what a repeated URL costs without one.
-  hitVariant({ id: 'hit', title: 'Cached hit: 512 px WebP rendition, same URL', limit: 'nginx-static', target: '≥ 0.8× nginx static', systems: ['pictor', 'nginx-static', 'ipx', 'next'] }),
+  hitVariant({ id: 'hit', title: 'Cached hit: 512 px WebP rendition, same URL', limit: 'nginx-static', target: '≥ 0.8× nginx static', systems: ['pictor', 'nginx-static', 'node-static', 'ipx', 'next'] }),
   // Per-core efficiency: one Pictor process against one nginx worker.
-  hitVariant({ id: 'hit-1p', title: 'Cached hit, one process: PICTOR_WORKERS=1 vs one nginx worker', limit: 'nginx-static-1w', subject: 'pictor-1p', target: '≥ 0.45× one nginx worker', systems: ['pictor-1p', 'nginx-static-1w'] }),
+  hitVariant({ id: 'hit-1p', title: 'Cached hit, one process: PICTOR_WORKERS=1 vs one nginx worker', limit: 'nginx-static-1w', subject: 'pictor-1p', target: '≥ 0.45× one nginx worker', systems: ['pictor-1p', 'nginx-static-1w', 'node-static-1p'] }),
   // What the access log costs: × limit of the logged row is its share of the unlogged throughput.
   hitVariant({ id: 'hit-logged', title: 'Cached hit with the access log on (level info) vs off (warn)', limit: 'pictor', subject: 'pictor-logged', target: 'logged ≥ 0.95× unlogged', systems: ['pictor', 'pictor-logged'] }),
   // A cached face crop is served as any cached rendition: the loaded face model costs hits nothing.

@@ -10,6 +10,7 @@ const SYSTEM_NOTES = [
   '**nginx static file** (limit for hits): nginx sends the same rendition pre-made by sharp from disk; 2 workers, `reuseport`.',
   '**nginx static file, 1 worker** (limit for `hit-1p`): the same with `worker_processes 1`, against Pictor with `PICTOR_WORKERS=1`.',
   '**Pictor, access log on** / **under cold transform load**: Pictor at `PICTOR_LOG_LEVEL=info` (every other row runs at `warn`, no access log); Pictor while a second wrk requests new JPEG renditions on 16 connections.',
+  '**bare node:http** (reference for `hit`, `hit-1p`): `node:http` answering the same rendition from memory with a rendition\'s headers, no routing or lookups, as many processes as Pictor (`bench/systems/node-static-server.mjs`): the most any Node.js server can do here, so the distance between it and nginx is not Pictor\'s to close.',
   '**IPX**: `ipx serve` over the corpus directory. It keeps no result cache, so its "hit" row re-transforms every request; it forces progressive JPEG and ships its own sharp.',
   '**Next.js image optimizer**: `next start` of a minimal app; JPEG through mozjpeg, AVIF at effort 3. It caches on disk keyed by the full source URL, so cold runs make each request unique with `url=/photo.jpg?v=<n>`; it picks the output format from `Accept`.',
   '**Remote sources** (`remote-cold`, `remote-cached`): the 2K JPEG is fetched by URL from an nginx origin on loopback (`Cache-Control: public, max-age=3600`, `ETag`); unique source URLs `?v=<n>` in the cold case. Pictor: `/cdn-cgi/image/` with `PICTOR_TRANSFORM_SOURCES`, caches on (source in memory for max-age, renditions in memory + disk). IPX: HTTP storage, no cache: a HEAD and a GET to the origin and a transform per request. Next.js: `remotePatterns` + `dangerouslyAllowLocalIP`, disk cache keyed by source URL.',
@@ -26,7 +27,7 @@ function table(header, rows, { numeric = true } = {}) {
 }
 
 function systemCell(row) {
-  const name = row.role === 'limit' ? `${row.label} *(limit)*` : row.role === 'subject' ? `**${row.label}**` : row.label;
+  const name = row.role === 'limit' ? `${row.label} *(limit)*` : row.role === 'reference' ? `${row.label} *(reference)*` : row.role === 'subject' ? `**${row.label}**` : row.label;
   return name;
 }
 

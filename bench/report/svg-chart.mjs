@@ -9,7 +9,7 @@ const BAR_HEIGHT = 18;
 const ROW_GAP = 6;
 const PANEL_HEADER = 40;
 const PANEL_GAP = 18;
-const COLOR = { subject: '#e8590c', limit: '#868e96', peer: '#4263eb' };
+const COLOR = { subject: '#e8590c', limit: '#868e96', reference: '#ced4da', peer: '#4263eb' };
 
 export function escapeXml(text) {
   return String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
@@ -53,8 +53,8 @@ function panel(scenario, top) {
 
 export function renderChart(results, summary) {
   const title = `Pictor vs peers and limits · ${results.startedAt.slice(0, 10)} · ${results.machine.cores} cores · ${results.mode} run, ${results.rounds} round(s)`;
-  const legend = Object.entries({ Pictor: COLOR.subject, 'limit (raw sharp / nginx static)': COLOR.limit, peer: COLOR.peer })
-    .map(([name, color], i) => `<rect x="${i * 250}" y="34" width="12" height="12" fill="${color}"/>${text(i * 250 + 18, 45, name, 'font-size="12"')}`)
+  const legend = Object.entries({ Pictor: COLOR.subject, 'limit (raw sharp / nginx static)': COLOR.limit, 'bare node:http': COLOR.reference, peer: COLOR.peer })
+    .map(([name, color], i) => `<rect x="${i * 200}" y="34" width="12" height="12" fill="${color}"/>${text(i * 200 + 18, 45, name, 'font-size="12"')}`)
     .join('\n');
   let top = 64;
   const panels = summary.filter((scenario) => scenario.chartMetric).map((scenario) => {

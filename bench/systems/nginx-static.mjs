@@ -12,9 +12,12 @@ function renditionName({ source, width, format, quality }) {
   return `${path.parse(source).name}-w${width}-q${quality}.${format}`;
 }
 
+/** Where the pre-made rendition of `transform` lives (made by ensureRendition). */
+export const renditionFile = (transform) => path.join(RENDITIONS_DIR, renditionName(transform));
+
 /** The same rendition the image servers produce, made once with sharp. */
-async function ensureRendition(transform) {
-  const file = path.join(RENDITIONS_DIR, renditionName(transform));
+export async function ensureRendition(transform) {
+  const file = renditionFile(transform);
   if (existsSync(file)) return;
   mkdirSync(RENDITIONS_DIR, { recursive: true });
   await sharp(corpusFile(transform.source)).resize(transform.width).toFormat(transform.format, { quality: transform.quality }).toFile(file);

@@ -15,6 +15,7 @@ import type { VariantRecord, VariantRepository } from '../variants/model.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { PurgeBus, PurgeEvent } from '../purge/purge-bus.js';
 import type { ImageRecord, ImageRepository } from '../images/model.js';
+import { FreshReads } from '../util/fresh-reads.js';
 
 const MAX_IMAGES = 50_000;
 
@@ -51,9 +52,12 @@ export class DeliveryMetadata {
   private epoch = 0;
   /** Only a synchronous bus can drop a cached account before the change is acknowledged. */
   private readonly cacheAccounts: boolean;
+  /** Uncached account reads: concurrent requests share a query that began after they arrived. */
+  private readonly freshAccounts: FreshReads<Account | undefined>;
 
   constructor(private readonly deps: DeliveryMetadataDeps) {
     this.cacheAccounts = deps.bus.synchronous;
+    this.freshAccounts = new FreshReads((hash) => deps.accounts.findAccountByHash(hash));
     deps.bus.subscribe((event) => this.forget(event));
   }
 
@@ -89,7 +93,7 @@ export class DeliveryMetadata {
   }
 
   async account(hash: string): Promise<Account | undefined> {
-    if (!this.cacheAccounts) return this.deps.accounts.findAccountByHash(hash);
+    if (!this.cacheAccounts) return this.freshAccounts.read(hash);
     const hit = this.accountsByHash.get(hash);
     if (hit) return hit;
     const epoch = this.epoch;
