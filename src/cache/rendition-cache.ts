@@ -44,11 +44,8 @@ export class RenditionCache {
     produce: Produce,
     requestSignal?: AbortSignal | (() => AbortSignal | undefined),
   ): Promise<{ rendition: Rendition; source: RenditionSource }> {
-    const hot = this.memory?.get(key);
-    if (hot) {
-      this.lookups.memory.hit.inc();
-      return { rendition: hot, source: 'memory' };
-    }
+    const hot = this.peekMemory(key);
+    if (hot) return { rendition: hot, source: 'memory' };
     // Asked for only past a memory hit: a request's signal costs an AbortController per request.
     const signal = typeof requestSignal === 'function' ? requestSignal() : requestSignal;
     // With caching switched off every request renders: "cache off" must mean exactly that.
@@ -71,6 +68,13 @@ export class RenditionCache {
     } finally {
       if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
     }
+  }
+
+  /** The rendition if the memory tier holds it (counted as a memory hit); no I/O, no waiting. */
+  peekMemory(key: string): Rendition | undefined {
+    const hot = this.memory?.get(key);
+    if (hot) this.lookups.memory.hit.inc();
+    return hot;
   }
 
   private async load(prefix: string, key: string, produce: () => Promise<Rendition>): Promise<{ rendition: Rendition; source: RenditionSource }> {

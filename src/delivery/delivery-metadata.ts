@@ -83,9 +83,15 @@ export class DeliveryMetadata {
     }
   }
 
-  private async cached<V>(map: Map<string, Versioned<V>>, key: string, account: Account, load: () => Promise<V | undefined>, keep: (v: V) => boolean = () => true) {
+  /** The value cached for `key` under the account's current delivery version, if any. */
+  private peek<V>(map: Map<string, Versioned<V>>, key: string, account: Account): V | undefined {
     const hit = map.get(key);
-    if (hit !== undefined && hit.version === account.deliveryVersion) return hit.value;
+    return hit !== undefined && hit.version === account.deliveryVersion ? hit.value : undefined;
+  }
+
+  private async cached<V>(map: Map<string, Versioned<V>>, key: string, account: Account, load: () => Promise<V | undefined>, keep: (v: V) => boolean = () => true) {
+    const hit = this.peek(map, key, account);
+    if (hit !== undefined) return hit;
     const epoch = this.epoch;
     const value = await load();
     if (value !== undefined && keep(value) && epoch === this.epoch) map.set(key, { version: account.deliveryVersion, value });
@@ -110,6 +116,23 @@ export class DeliveryMetadata {
   async variant(account: Account, name: string): Promise<VariantRecord | undefined> {
     const all = await this.cached(this.variantLists, account.id, account, async () => new Map((await this.deps.variants.list(account.id)).map((v) => [v.id, v])));
     return all?.get(name);
+  }
+
+  /*
+   * Synchronous reads of what is already in memory (undefined: not cached, or not there), for the
+   * answers that need no I/O (DeliveryService.answerFromMemory). Accounts are cached only on a
+   * synchronous bus, so on any other the caller always takes the full path.
+   */
+  peekAccount(hash: string): Account | undefined {
+    return this.cacheAccounts ? this.accountsByHash.get(hash) : undefined;
+  }
+
+  peekImage(account: Account, imageId: string): ImageRecord | undefined {
+    return this.peek(this.imageRecords, `${account.id}/${imageId}`, account);
+  }
+
+  peekVariant(account: Account, name: string): VariantRecord | undefined {
+    return this.peek(this.variantLists, account.id, account)?.get(name);
   }
 
   signingKeys(account: Account): Promise<string[] | undefined> {

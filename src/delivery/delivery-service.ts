@@ -19,6 +19,7 @@ import type { BoundedQueue } from '../util/bounded-queue.js';
 import type { Clock } from '../util/clock.js';
 import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../render/spec.js';
+import type { VariantRecord } from '../variants/model.js';
 import type { MemoryLru } from '../cache/memory-lru.js';
 import { connectionHintHeaders, widthHintHeaders } from './client-hint-headers.js';
 import type { DeliveryMetadata } from './delivery-metadata.js';
@@ -37,7 +38,8 @@ export interface DeliveryRequest {
 
 export interface DeliveryResponse {
   status: 200 | 304;
-  headers: Record<string, string>;
+  /** Shared between answers of one rendition: copy before changing. */
+  headers: Readonly<Record<string, string>>;
   body: Buffer | undefined;
   cache: RenditionSource;
 }
@@ -72,11 +74,16 @@ interface Resolved {
 }
 
 const variantName = /^[A-Za-z0-9]+$/;
+/** The last path segment carries options (`w=400,fit=cover`) rather than a variant name. */
+const isFlexible = (variant: string): boolean => variant.includes('=');
+/** Private images need a valid signature, unless the named variant never requires one. */
+const needsSignature = (image: ImageRecord, named: VariantRecord | undefined): boolean => image.requireSignedURLs && !named?.neverRequireSignedURLs;
 const STALE_WHILE_REVALIDATE = 7200;
 const MAX_ATTEMPTS = 5;
 
 export class DeliveryService {
   private readonly specs = new SpecMemo();
+  private readonly headersByRendition = new WeakMap<Rendition, { spec: TransformSpec; cacheControl: string; headers: Readonly<Record<string, string>> }>();
 
   constructor(private readonly deps: DeliveryServiceDeps) {}
 
@@ -118,19 +125,27 @@ export class DeliveryService {
 
   private async resolve(request: DeliveryRequest, account: Account, image: ImageRecord): Promise<Resolved> {
     const { variant } = request.path;
-    let resolved: Resolved;
-    let neverRequireSigned = false;
-    const flexible = variant.includes('=');
-    if (flexible) {
-      if (!account.flexibleVariants) throw errors.flexibleVariantsDisabled();
-      const { spec, canonical } = this.specs.options(variant);
-      resolved = { account, image, spec, variantKey: `o:${canonical}`, browserTtl: account.browserTtl };
-    } else {
+    let named: VariantRecord | undefined;
+    if (!isFlexible(variant)) {
       if (!variantName.test(variant)) throw errors.deliveryUrlInvalid('the last segment must be a variant name or name=value options');
-      const named = await this.deps.metadata.variant(account, variant);
+      named = await this.deps.metadata.variant(account, variant);
       if (!named) throw errors.deliveryVariantNotFound(variant);
-      neverRequireSigned = named.neverRequireSignedURLs;
-      resolved = {
+    }
+    const resolved = this.resolveSpec(request, account, image, named);
+    if (needsSignature(image, named)) {
+      if (!named) throw errors.accessDenied('flexible variants cannot be used with images that require signed URLs');
+      const keys = (await this.deps.metadata.signingKeys(account)) ?? [];
+      const check = verifySignature([request.path.requestPath, request.path.canonicalPath], request.query, keys, Math.floor(this.deps.clock.now() / 1000));
+      if (!check.ok) throw errors.accessDenied(check.reason);
+      resolved.signedUntil = check.expiresAt ?? null;
+    }
+    return resolved;
+  }
+
+  /** The spec and cache identity of a request: a named variant's (given) or its flexible options'. */
+  private resolveSpec(request: DeliveryRequest, account: Account, image: ImageRecord, named: VariantRecord | undefined): Resolved {
+    if (named) {
+      return {
         account,
         image,
         spec: this.specs.variant(named),
@@ -138,14 +153,34 @@ export class DeliveryService {
         browserTtl: named.options.browser_ttl ?? account.browserTtl,
       };
     }
-    if (image.requireSignedURLs && !neverRequireSigned) {
-      if (flexible) throw errors.accessDenied('flexible variants cannot be used with images that require signed URLs');
-      const keys = (await this.deps.metadata.signingKeys(account)) ?? [];
-      const check = verifySignature([request.path.requestPath, request.path.canonicalPath], request.query, keys, Math.floor(this.deps.clock.now() / 1000));
-      if (!check.ok) throw errors.accessDenied(check.reason);
-      resolved.signedUntil = check.expiresAt ?? null;
+    if (!account.flexibleVariants) throw errors.flexibleVariantsDisabled();
+    const { spec, canonical } = this.specs.options(request.path.variant);
+    return { account, image, spec, variantKey: `o:${canonical}`, browserTtl: account.browserTtl };
+  }
+
+  /**
+   * The answer when everything it needs is already in this process's memory (metadata and the
+   * rendition), found without I/O or waiting: the fast path for cached hits. Undefined sends the
+   * request down deliver(), which also makes every error answer; signed images always go there.
+   * Being synchronous, no purge can land between its lookups.
+   */
+  answerFromMemory(request: DeliveryRequest): DeliveryResponse | undefined {
+    const { metadata, cache } = this.deps;
+    const account = metadata.peekAccount(request.path.hash);
+    if (!account) return undefined;
+    const image = metadata.peekImage(account, request.path.imageId);
+    if (!image || image.draft || !image.blobKey) return undefined;
+    const flexible = isFlexible(request.path.variant);
+    const named = flexible ? undefined : metadata.peekVariant(account, request.path.variant);
+    if ((!flexible && !named) || needsSignature(image, named) || (flexible && !account.flexibleVariants)) return undefined;
+    let resolved: Resolved;
+    try {
+      resolved = this.resolveSpec(request, account, image, named);
+    } catch {
+      return undefined;
     }
-    return resolved;
+    const rendition = cache.peekMemory(this.cacheKey(resolved, request).key);
+    return rendition && this.respond(resolved, request, rendition, 'memory');
   }
 
   /** Everything the output depends on, so one key never stands for two different renditions. */
@@ -186,10 +221,22 @@ export class DeliveryService {
   }
 
   private respond(resolved: Resolved, request: DeliveryRequest, rendition: Rendition, source: RenditionSource): DeliveryResponse {
-    const headers = renditionHeaders(rendition, resolved.spec, { width: widthHintHeaders, connection: connectionHintHeaders });
-    headers['cache-control'] = this.cacheControl(resolved);
+    const headers = this.headers(rendition, resolved.spec, this.cacheControl(resolved));
     const notModified = matchesEtag(request.ifNoneMatch, rendition.etag);
     return { status: notModified ? 304 : 200, headers, body: notModified ? undefined : rendition.body, cache: source };
+  }
+
+  /**
+   * A rendition's response headers, made once per rendition and kept with it while the spec and
+   * cache policy stay the same (hits repeat them; the object is shared, so read-only).
+   */
+  private headers(rendition: Rendition, spec: TransformSpec, cacheControl: string): Readonly<Record<string, string>> {
+    const kept = this.headersByRendition.get(rendition);
+    if (kept && kept.spec === spec && kept.cacheControl === cacheControl) return kept.headers;
+    const headers = renditionHeaders(rendition, spec, { width: widthHintHeaders, connection: connectionHintHeaders });
+    headers['cache-control'] = cacheControl;
+    this.headersByRendition.set(rendition, { spec, cacheControl, headers });
+    return headers;
   }
 
   private cacheControl({ browserTtl, signedUntil }: Resolved): string {

@@ -12,6 +12,8 @@ import { bodiesWithoutCoercion, parseEmptyJsonAsNoBody } from './json-bodies.js'
 import { registerApiRoutes } from './api/routes.js';
 import { sendDeliveryError, unroutableDeliveryUrl } from './delivery-errors.js';
 import { registerDeliveryRoutes } from './delivery/routes.js';
+import { answerMemoryHitsFirst } from './delivery/memory-hits.js';
+import type { Logger } from 'pino';
 import { isApiPath } from './route-areas.js';
 import type { ApiApp } from './types.js';
 import { builtDashboardDir, registerDashboardRoutes } from './dashboard/routes.js';
@@ -24,7 +26,7 @@ import { registerTransformRoute } from './transform/transform-route.js';
 
 export interface AppOptions {
   /** Where request logs go (the process's one logger, see logger.ts); none when unset (tests). */
-  logger?: FastifyBaseLogger;
+  logger?: Logger;
 }
 
 /** One structured line per finished request instead of Fastify's incoming/completed pair. */
@@ -48,7 +50,7 @@ class AccessLog extends LogController {
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<ApiApp> {
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance: options.logger as FastifyBaseLogger | undefined,
     logController: new AccessLog(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
     bodyLimit: limits.maxJsonBodyBytes,
@@ -110,6 +112,18 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   purgeCache(app, services);
   registerTransformRoute(app, services.transformations.service);
   registerDeliveryRoutes(app, services);
+  // Cached hits are answered before Fastify sees them (memory-hits.ts); the rest reach it unchanged.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  answerMemoryHitsFirst(app.server, {
+    delivery: services.delivery,
+    requests: services.metrics.requests,
+    log: options.logger,
+    closing: () => closing,
+  });
   registerDashboardRoutes(app, { enabled: services.config.dashboard, assetsDir: builtDashboardDir() });
   return app;
 }
