@@ -125,7 +125,7 @@ export const SCENARIOS = [
     limit: 'sharp', // sharp.metadata + durable write, in-process
     chartMetric: 'rps',
     target: '≥ 0.35× raw sharp.metadata() + durable write',
-    systems: ['pictor', 'sharp'],
+    systems: ['pictor', 'sharp', 'sharp-validated'],
   },
   {
     id: 'memory',

@@ -7,6 +7,7 @@ const PEERS_IN_HEADLINE = ['ipx', 'next', 'nginx-image-filter'];
 const SYSTEM_NOTES = [
   '**Pictor**: `node dist/src/main.js serve`; rendition cache off (`PICTOR_CACHE_MEMORY_MB=0 PICTOR_CACHE_DISK_MB=0`) in the cold and memory scenarios, default cache in cold-jpeg-cached, the hit scenarios, herd and upload.',
   '**raw sharp loop** (limit): the same sharp call in a plain loop with the source in memory, no HTTP, encoding exactly what Pictor renditions are (progressive JPEG, WebP effort 4, AVIF at the effort and quality Pictor uses, read from its build), as many operations in flight as the servers get connections. For uploads: `sharp.metadata()` plus a durable write (temp file, fsync, rename).',
+  '**raw sharp loop + validating decode** (reference for `upload`): the upload limit plus the decode Pictor runs to refuse truncated and corrupt files (every pixel decoded, shrunk on load to 32 px, `failOn: error`): the most an upload that refuses such files can reach here.',
   '**nginx static file** (limit for hits): nginx sends the same rendition pre-made by sharp from disk; 2 workers, `reuseport`.',
   '**nginx static file, 1 worker** (limit for `hit-1p`): the same with `worker_processes 1`, against Pictor with `PICTOR_WORKERS=1`.',
   '**Pictor, access log on** / **under cold transform load**: Pictor at `PICTOR_LOG_LEVEL=info` (every other row runs at `warn`, no access log); Pictor while a second wrk requests new JPEG renditions on 16 connections.',

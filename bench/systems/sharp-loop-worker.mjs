@@ -25,6 +25,18 @@ function transformOnce() {
 // (temp file, fsync, rename), as Pictor's blob store does.
 async function uploadOnce() {
   await sharp(input).metadata();
+  await writeDurably();
+}
+
+// The same plus the decode Pictor runs to refuse truncated and corrupt files (src/images/inspect.ts:
+// every pixel decoded, shrunk on load to at most 32 px): the least a validating upload costs.
+async function validatedUploadOnce() {
+  await sharp(input).metadata();
+  await sharp(input, { failOn: 'error', sequentialRead: true }).resize({ width: 32, height: 32, fit: 'inside', withoutEnlargement: true }).raw().toBuffer();
+  await writeDurably();
+}
+
+async function writeDurably() {
   const target = path.join(job.writeDir, randomUUID());
   const handle = await open(`${target}.tmp`, 'w');
   await handle.writeFile(input);
@@ -33,7 +45,7 @@ async function uploadOnce() {
   await rename(`${target}.tmp`, target);
 }
 
-const operation = job.op === 'upload' ? uploadOnce : transformOnce;
+const operation = { upload: uploadOnce, 'validated-upload': validatedUploadOnce, transform: transformOnce }[job.op];
 
 async function loopFor(seconds, latencies) {
   const deadline = performance.now() + seconds * 1000;
@@ -49,7 +61,7 @@ async function loopFor(seconds, latencies) {
 
 if (job.writeDir) mkdirSync(job.writeDir, { recursive: true });
 try {
-  const sample = job.op === 'upload' ? null : await checkImage(await transformOnce(), job.transform);
+  const sample = job.op !== 'transform' ? null : await checkImage(await transformOnce(), job.transform);
   if (job.warmupSec > 0) await loopFor(job.warmupSec, null);
   const latencies = [];
   const closeWindow = openCpuWindow('self');

@@ -25,23 +25,30 @@ async function loadEncoderOptions() {
   };
 }
 
-export default {
-  id: 'sharp',
-  label: 'raw sharp loop',
-  role: 'limit',
-  kind: 'in-process',
-  async prepare() {
-    LIMIT_ENCODER_OPTIONS = await loadEncoderOptions();
-    const avif = Object.entries(LIMIT_ENCODER_OPTIONS.avif).map(([k, v]) => `${k} ${v}`).join(', ');
-    return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}, JPEG progressive, AVIF ${avif}` };
-  },
-  /** Runs the scenario's work for the given time and returns the same metrics as a wrk run. */
-  async runLoop({ scenario, connections, warmupSec, durationSec }) {
-    const job =
-      scenario.kind === 'upload'
-        ? { op: 'upload', file: corpusFile(scenario.source), writeDir: path.join(TMP_DIR, `upload-${randomBytes(4).toString('hex')}`) }
-        : { op: 'transform', file: corpusFile(scenario.transform.source), transform: scenario.transform, encoderOptions: LIMIT_ENCODER_OPTIONS };
-    const output = await runCommand(process.execPath, [WORKER, JSON.stringify({ ...job, concurrency: connections, warmupSec, durationSec })]);
-    return JSON.parse(output.trim().split('\n').pop());
-  },
-};
+function sharpLoop({ id, label, role, uploadOp }) {
+  return {
+    id,
+    label,
+    role,
+    kind: 'in-process',
+    async prepare() {
+      LIMIT_ENCODER_OPTIONS = await loadEncoderOptions();
+      const avif = Object.entries(LIMIT_ENCODER_OPTIONS.avif).map(([k, v]) => `${k} ${v}`).join(', ');
+      return { version: `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}, JPEG progressive, AVIF ${avif}` };
+    },
+    /** Runs the scenario's work for the given time and returns the same metrics as a wrk run. */
+    async runLoop({ scenario, connections, warmupSec, durationSec }) {
+      const job =
+        scenario.kind === 'upload'
+          ? { op: uploadOp, file: corpusFile(scenario.source), writeDir: path.join(TMP_DIR, `upload-${randomBytes(4).toString('hex')}`) }
+          : { op: 'transform', file: corpusFile(scenario.transform.source), transform: scenario.transform, encoderOptions: LIMIT_ENCODER_OPTIONS };
+      const output = await runCommand(process.execPath, [WORKER, JSON.stringify({ ...job, concurrency: connections, warmupSec, durationSec })]);
+      return JSON.parse(output.trim().split('\n').pop());
+    },
+  };
+}
+
+export default sharpLoop({ id: 'sharp', label: 'raw sharp loop', role: 'limit', uploadOp: 'upload' });
+
+/** Uploads only: the limit plus the validating decode Pictor must run; what a refusing upload costs at least. */
+export const sharpValidatedUpload = sharpLoop({ id: 'sharp-validated', label: 'raw sharp loop + validating decode', role: 'reference', uploadOp: 'validated-upload' });
