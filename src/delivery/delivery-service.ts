@@ -78,6 +78,8 @@ const variantName = /^[A-Za-z0-9]+$/;
 const isFlexible = (variant: string): boolean => variant.includes('=');
 /** Private images need a valid signature, unless the named variant never requires one. */
 const needsSignature = (image: ImageRecord, named: VariantRecord | undefined): boolean => image.requireSignedURLs && !named?.neverRequireSignedURLs;
+/** An image delivery may serve: uploaded (not a draft) and stored. */
+const deliverable = (image: ImageRecord | undefined): image is ImageRecord => image !== undefined && !image.draft && !!image.blobKey;
 const STALE_WHILE_REVALIDATE = 7200;
 const MAX_ATTEMPTS = 5;
 
@@ -117,7 +119,7 @@ export class DeliveryService {
 
   private async deliverImage(request: DeliveryRequest, account: Account): Promise<DeliveryResponse> {
     const image = await this.deps.metadata.image(account, request.path.imageId);
-    if (!image || image.draft || !image.blobKey) throw errors.deliveryImageNotFound();
+    if (!deliverable(image)) throw errors.deliveryImageNotFound();
     const resolved = await this.resolve(request, account, image);
     const { rendition, source } = await this.rendition(resolved, request);
     return this.respond(resolved, request, rendition, source);
@@ -169,10 +171,10 @@ export class DeliveryService {
     const account = metadata.peekAccount(request.path.hash);
     if (!account) return undefined;
     const image = metadata.peekImage(account, request.path.imageId);
-    if (!image || image.draft || !image.blobKey) return undefined;
+    if (!deliverable(image)) return undefined;
     const flexible = isFlexible(request.path.variant);
     const named = flexible ? undefined : metadata.peekVariant(account, request.path.variant);
-    if ((!flexible && !named) || needsSignature(image, named) || (flexible && !account.flexibleVariants)) return undefined;
+    if ((!flexible && !named) || needsSignature(image, named)) return undefined;
     let resolved: Resolved;
     try {
       resolved = this.resolveSpec(request, account, image, named);

@@ -10,10 +10,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { DeliveryResponse, DeliveryService } from '../../delivery/delivery-service.js';
-import { readClientHints } from '../../delivery/client-hint-headers.js';
 import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath, type DeliveryPath } from '../../delivery/delivery-path.js';
 import type { RequestDurations } from '../../metrics/request-durations.js';
 import { isApiPath } from '../route-areas.js';
+import { deliveryRequest, splitUrl } from './delivery-request.js';
 
 export interface MemoryHitDeps {
   delivery: Pick<DeliveryService, 'answerFromMemory'>;
@@ -46,17 +46,10 @@ function answerMemoryHit(request: IncomingMessage, response: ServerResponse, dep
   const started = performance.now();
   const { method, url, headers } = request;
   if ((method !== 'GET' && method !== 'HEAD') || url === undefined || headers.host === undefined || deps.closing()) return false;
-  const queryAt = url.indexOf('?');
-  const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+  const { rawPath, rawQuery } = splitUrl(url);
   const path = deliveryPath(rawPath);
   if (!path) return false;
-  const answer = deps.delivery.answerFromMemory({
-    path,
-    query: new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)),
-    accept: headers.accept,
-    clientHints: readClientHints(headers),
-    ifNoneMatch: headers['if-none-match'],
-  });
+  const answer = deps.delivery.answerFromMemory(deliveryRequest(path, rawQuery, headers));
   if (!answer) return false;
   send(response, answer, method === 'HEAD');
   const route = rawPath.startsWith(`${CUSTOM_DOMAIN_PREFIX}/`) ? CUSTOM_DOMAIN_ROUTE : ROOT_ROUTE;

@@ -9,9 +9,9 @@ import { errors } from '../../errors.js';
 import { sendDeliveryError } from '../delivery-errors.js';
 import { isApiPath } from '../route-areas.js';
 import type { Services } from '../../services.js';
-import { readClientHints } from '../../delivery/client-hint-headers.js';
 import { CUSTOM_DOMAIN_PREFIX, parseDeliveryPath } from '../../delivery/delivery-path.js';
 import { clientGone } from '../client-gone.js';
+import { deliveryRequest, splitUrl } from './delivery-request.js';
 
 /** A mistyped API path reaches the delivery wildcard routes: answer it as the API would. */
 function answerMistypedApiPath(rawPath: string, reply: FastifyReply) {
@@ -23,18 +23,11 @@ export function registerDeliveryRoutes(app: ApiApp, services: Pick<Services, 'de
     scope.setErrorHandler(sendDeliveryError);
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      // Split at the first `?` only: the signature covers the whole query, `?`s in values included.
-      const queryAt = request.url.indexOf('?');
-      const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
-      const rawQuery = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
+      const { rawPath, rawQuery } = splitUrl(request.url);
       if (isApiPath(rawPath)) return answerMistypedApiPath(rawPath, reply);
       let signal: AbortSignal | undefined;
       const response = await services.delivery.deliver({
-        path: parseDeliveryPath(rawPath),
-        query: new URLSearchParams(rawQuery),
-        accept: request.headers.accept,
-        clientHints: readClientHints(request.headers),
-        ifNoneMatch: request.headers['if-none-match'],
+        ...deliveryRequest(parseDeliveryPath(rawPath), rawQuery, request.headers),
         get signal() {
           return (signal ??= clientGone(reply));
         },
