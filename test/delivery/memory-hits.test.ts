@@ -69,14 +69,16 @@ describe('memory hits answered before the framework', () => {
     expect(comparable(memory304!.res)).toEqual(comparable(disk304!.res));
   });
 
-  it('a memory hit never reaches the full delivery path; a miss does', async () => {
+  it('a memory hit never reaches the full delivery path; a miss does (when purges cross processes, every request does)', async () => {
     const deliverCalls = vi.spyOn(fast.services.delivery, 'deliver');
     try {
       const path = deliveryPath(fast, ids.photo!.fast, 'w=123');
       await deliver(fast, path);
       expect(deliverCalls).toHaveBeenCalledTimes(1);
       for (let i = 0; i < 5; i++) expect((await deliver(fast, path)).res.headers.get('x-pictor-cache')).toBe('hit-memory');
-      expect(deliverCalls).toHaveBeenCalledTimes(1);
+      // A bus between processes delivers purges late, so the account is read afresh per request
+      // (DeliveryMetadata) and no answer may skip that read.
+      expect(deliverCalls).toHaveBeenCalledTimes(fast.services.purge.synchronous ? 1 : 6);
     } finally {
       deliverCalls.mockRestore();
     }
