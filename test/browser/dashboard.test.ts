@@ -226,6 +226,7 @@ describe.skipIf(skipBrowserSuite)('the dashboard in a browser', () => {
     await expectAccessible(page, 'delete dialog');
     await screenshot(page, 'delete-dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await dialog.isVisible()).toBe(false);
     expect((await pictor.api(`/images/v1/${id}`)).status).toBe(200);
 
     await page.getByRole('button', { name: 'Delete', exact: true }).click();

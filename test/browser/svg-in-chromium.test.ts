@@ -15,7 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium, skipBrowserSuite } from '../helpers/browser.js';
 import { deliveryPath, upload } from '../helpers/delivery.js';
 import { startPictor, type TestPictor } from '../helpers/pictor.js';
@@ -209,14 +209,20 @@ describe.skipIf(skipBrowserSuite)('hostile SVGs in Chromium', () => {
     return { hits: attacker.hits.slice(hitsBefore), outside, ran };
   }
 
-  /** Loads the inlining page for these URLs; what the attacker and the tab saw, and the script flag. */
-  async function inline(urls: string[]) {
+  /**
+   * Loads the inlining page for these URLs; what the attacker and the tab saw, and the script flag.
+   * A positive control names the hits it expects and waits for them (a loaded machine can take
+   * longer than settle's pause); the negative checks wait only for settle.
+   */
+  async function inline(urls: string[], expectedHits: string[] = []) {
     const hitsBefore = attacker.hits.length;
     sitePage = inliningPage(urls);
     const { tab, outside } = await watchedTab();
     await tab.goto(`${site.origin}/`);
     await tab.waitForFunction('window.__inlined === true');
     await settle(tab);
+    const arrived = () => expectedHits.every((hit) => attacker.hits.slice(hitsBefore).includes(`/${hit}`));
+    await vi.waitFor(() => expect(arrived()).toBe(true), { timeout: 20_000, interval: 100 }).catch(() => undefined);
     const pwned = (await tab.evaluate('window.__pwned ?? []')) as string[];
     const inlinedSvgs = await tab.evaluate(`document.querySelectorAll('body > div > svg').length`);
     await tab.close();
@@ -224,7 +230,10 @@ describe.skipIf(skipBrowserSuite)('hostile SVGs in Chromium', () => {
   }
 
   it('positive control: the unsanitized documents, inlined by the same page, hit the attacker and run script', async () => {
-    const seen = await inline([...raw.keys()].map((name) => `${site.origin}/raw/${encodeURIComponent(name)}`));
+    const seen = await inline(
+      [...raw.keys()].map((name) => `${site.origin}/raw/${encodeURIComponent(name)}`),
+      INLINE_CONTROL_HITS,
+    );
     expect(seen.inlinedSvgs).toBe(raw.size);
     // What Debian's Chromium loads or runs from inlined SVG markup (measured). Scripts inserted by
     // innerHTML never run, a cross-origin <use> and external paint servers are never fetched: the

@@ -1,4 +1,8 @@
-/** A modal confirmation on the native <dialog>: focus is trapped and Escape cancels. */
+/**
+ * A modal confirmation on the native <dialog>: focus is trapped and Escape cancels. Cancel closes the
+ * dialog in its own click (the native close event then tells the owner), so the page is never left
+ * behind a modal that waits for the next render to go away.
+ */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 
@@ -23,7 +27,7 @@ export function ConfirmDialog(props: {
       <h2 id={titleId}>{props.title}</h2>
       <div>{props.children}</div>
       <div class="actions">
-        <button type="button" onClick={props.onCancel}>
+        <button type="button" onClick={() => ref.current?.close()}>
           Cancel
         </button>
         <button type="button" class="danger" onClick={props.onConfirm}>
