@@ -291,7 +291,7 @@ const settings: AnySetting[] = [
     parse: int('PICTOR_TRANSFORM_QUEUE', 64, 0, 100_000) },
   // Well above the slowest legitimate render measured on 2 cores (a ~50 MP animation, about 10 s),
   // so only hostile or broken inputs reach it.
-  { key: 'transformTimeoutMs', env: 'PICTOR_TRANSFORM_TIMEOUT_MS', doc: 'Time one transform (decode, steps, encode) may run once it has a slot; past it the delivery answers 503 with error 9522.', defaultText: '`30000`',
+  { key: 'transformTimeoutMs', env: 'PICTOR_TRANSFORM_TIMEOUT_MS', doc: 'Time one transform (decode, steps, encode) may run once it has a slot; past it the delivery answers 503 with error 9522. The wait for the face and segmentation models (loading on first use, inference at their fixed input size) is not counted.', defaultText: '`30000`',
     parse: int('PICTOR_TRANSFORM_TIMEOUT_MS', 30_000, 1, 600_000) },
   { key: 'urlUploadAllow', env: 'PICTOR_URL_UPLOAD_ALLOW', doc: 'Comma-separated hosts or CIDRs that upload-by-URL may reach even though they are private/loopback.',
     defaultText: 'empty', parse: allowList('PICTOR_URL_UPLOAD_ALLOW') },

@@ -7,7 +7,7 @@ import type { Sharp } from 'sharp';
 import { errors } from '../errors.js';
 
 export class Deadline {
-  private readonly endsAt: number;
+  private endsAt: number;
 
   constructor(
     readonly limitMs: number,
@@ -22,6 +22,20 @@ export class Deadline {
 
   get passed(): boolean {
     return this.remainingMs <= 0;
+  }
+
+  /**
+   * Waits for `work` without counting the wait against the limit. For the vision models: their
+   * cost is per image (a fixed input size), not per pixel of this request's source, and the first
+   * request of a process also waits for the model to load, which says nothing about its input.
+   */
+  async excluding<T>(work: Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work;
+    } finally {
+      this.endsAt += performance.now() - started;
+    }
   }
 
   /** Throws the delivery error (9522) once the limit has passed. */

@@ -4,7 +4,7 @@
  */
 import type { RelativeBox, Vision } from '../ai/vision.js';
 import { perOriginal } from './per-original.js';
-import { openImage, type RenderInput, type SourceInfo } from './source.js';
+import { openImage, outsideDeadline, type RenderInput, type SourceInfo } from './source.js';
 
 /** Long side of the copy the detector sees: its network reads 416 px, so more only costs decoding. */
 const FACE_PROBE_PX = 1024;
@@ -12,7 +12,9 @@ const FACE_PROBE_PX = 1024;
 const facesOf = perOriginal<RelativeBox[]>();
 
 export function findFaces(input: RenderInput, source: SourceInfo, detect: NonNullable<Vision['detectFaces']>): Promise<RelativeBox[]> {
-  return facesOf(input, async () => {
+  // The decode for the detector is bound to the deadline of the request that runs it; the wait for
+  // the model (and for another request's run of it) is not counted.
+  return outsideDeadline(input, facesOf(input, async () => {
     const { data, info } = await (await openImage(input, source, false))
       .autoOrient()
       .resize(FACE_PROBE_PX, FACE_PROBE_PX, { fit: 'inside', withoutEnlargement: true })
@@ -21,7 +23,7 @@ export function findFaces(input: RenderInput, source: SourceInfo, detect: NonNul
       .raw()
       .toBuffer({ resolveWithObject: true });
     return detect({ data, width: info.width, height: info.height });
-  });
+  }));
 }
 
 /** The smallest box holding every face. */

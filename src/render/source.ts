@@ -94,6 +94,9 @@ export async function openImage(input: RenderInput, source: SourceInfo, animated
 /** Lets libvips stop this pipeline at the input's deadline (if it has one). */
 export const withinDeadline = ({ deadline }: RenderInput, image: Sharp): Sharp => (deadline ? deadline.bound(image) : image);
 
+/** Waits for a vision model's answer without counting the wait against the input's deadline (see Deadline.excluding). */
+export const outsideDeadline = <T>({ deadline }: RenderInput, work: Promise<T>): Promise<T> => (deadline ? deadline.excluding(work) : work);
+
 /**
  * sharp's prebuilt libheif decodes AV1 only, so HEVC-coded HEIC (phone photos) goes through the
  * heic-decode WebAssembly build, on a worker thread, to RGBA, already upright. Its embedded color
