@@ -59,9 +59,11 @@ function payloads(attacker: string): Record<string, { root?: string; body: strin
     'feimage': { body: `<filter id="f"><feImage href="${A('feimage.png')}"/><feImage xlink:href="${A('feimage-xlink.png')}"/></filter><rect width="10" height="10" filter="url(#f)"/>` },
     'style-import': { body: `<style>@import url(${A('style-import.css')});</style>` },
     'style-import-split': { body: `<style>@im<!-- -->port "${A('style-import-split.css')}";</style>` },
-    'style-url-cdata': { body: `<style><![CDATA[svg, body { background-image: ur]]><![CDATA[l(${A('style-url-cdata.png')}) }]]></style>` },
-    'style-background': { body: `<style>svg, body { background-image: url(${A('style-background.png')}) }</style>` },
-    'style-image-set': { body: `<style>svg, body { background-image: image-set("${A('style-image-set.png')}" 1x) }</style>` },
+    // Each background rule names its own document's root: one shared selector would let the last
+    // document inlined override the others' rules before Chromium fetched their images.
+    'style-url-cdata': { root: 'class="style-url-cdata"', body: `<style><![CDATA[.style-url-cdata { background-image: ur]]><![CDATA[l(${A('style-url-cdata.png')}) }]]></style>` },
+    'style-background': { root: 'class="style-background"', body: `<style>.style-background { background-image: url(${A('style-background.png')}) }</style>` },
+    'style-image-set': { root: 'class="style-image-set"', body: `<style>.style-image-set { background-image: image-set("${A('style-image-set.png')}" 1x) }</style>` },
     'style-font': { body: `<style>@font-face { font-family: x; src: url(${A('style-font.woff')}) } text { font-family: x }</style><text y="10">font</text>` },
     'style-cursor': { body: `<style>rect { cursor: url(${A('style-cursor.png')}), auto }</style><rect width="10" height="10"/>` },
     'style-fill': { body: `<style>rect { fill: url(${A('style-fill.svg')}#p) }</style><rect width="10" height="10"/>` },
