@@ -32,8 +32,10 @@ const listFlag = (value) => (value ? value.split(',').map((s) => s.trim()) : nul
 const scenarioFilter = listFlag(flags.scenarios);
 const systemFilter = listFlag(flags.systems);
 systemFilter?.forEach(systemById); // reject unknown names early
+// With a baseline build (PICTOR_BASELINE_MAIN), it runs wherever `pictor` does, right after it.
+const withBaseline = (ids) => (SYSTEMS.some((s) => s.id === 'pictor-baseline') ? ids.flatMap((id) => (id === 'pictor' ? [id, 'pictor-baseline'] : [id])) : ids);
 const scenarios = SCENARIOS.filter((s) => !scenarioFilter || scenarioFilter.includes(s.id))
-  .map((s) => ({ ...s, systems: s.systems.filter((id) => !systemFilter || systemFilter.includes(id)) }))
+  .map((s) => ({ ...s, systems: withBaseline(s.systems).filter((id) => !systemFilter || systemFilter.includes(id)) }))
   .filter((s) => s.systems.length > 0);
 const rounds = Number(flags.rounds ?? timingFor(scenarios[0] ?? SCENARIOS[0], mode).rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1, got "${flags.rounds}"`);

@@ -64,7 +64,7 @@ export const PICTOR_BUILD_DIR = path.dirname(MAIN);
  * flags to node itself (`nodeArgs`, e.g. the profiler's, which NODE_OPTIONS does not allow), or ask
  * for more than the scenario's transform (`urlOptions`, appended to every URL's options).
  */
-export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [], urlOptions = '' }) {
+export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [], urlOptions = '', main = MAIN }) {
   let server = null;
   return {
     id,
@@ -73,8 +73,8 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
     kind: 'server',
     async prepare() {
       await ensurePictorBuild();
-      if (!existsSync(MAIN)) throw new Error(`${path.relative(REPO_DIR, MAIN)} not built: Pictor's server is not on this branch yet`);
-      if (process.env.PICTOR_MAIN) return { version: `pictor from PICTOR_MAIN=${MAIN}` };
+      if (!existsSync(main)) throw new Error(`${path.relative(REPO_DIR, main)} not built: Pictor's server is not on this branch yet`);
+      if (main !== path.join(REPO_DIR, 'dist', 'src', 'main.js')) return { version: `pictor from ${main}` };
       const { version } = JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
       const commit = (await runCommand('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR }).catch(() => '?')).trim();
       return { version: `pictor ${version} (${commit})` };
@@ -99,7 +99,7 @@ export function pictorSystem({ id, label, role, env: fixedEnv = {}, nodeArgs = [
       };
       let handle;
       try {
-        handle = await startServer({ name: 'pictor', command: process.execPath, args: [...nodeArgs, MAIN, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
+        handle = await startServer({ name: 'pictor', command: process.execPath, args: [...nodeArgs, main, 'serve'], cwd: REPO_DIR, env, readyUrl: `${baseUrl}/` });
         server = { handle, baseUrl, dataDir, images: {} };
         await api(baseUrl, 'PATCH', '/images/v1/config', JSON.stringify({ flexible_variants: true }), { 'Content-Type': 'application/json' });
         for (const source of sourcesOf(scenario)) server.images[source] = await uploadImage(baseUrl, corpusFile(source));
@@ -151,3 +151,11 @@ export const pictorUnderColdLoad = pictorSystem({ id: 'pictor-loaded', label: 'P
  * thread, about 0.3 GB), which must not cost the cached hits anything (issue 15).
  */
 export const pictorFaceCrop = pictorSystem({ id: 'pictor-face', label: 'Pictor, gravity=face crop', role: 'variant', urlOptions: ',h=300,fit=cover,g=face' });
+
+/**
+ * PICTOR_BASELINE_MAIN=<another build's dist/src/main.js> adds that build as a row beside every
+ * `pictor` row, started the same way, so a change is judged against its baseline in one run.
+ */
+export const pictorBaseline = process.env.PICTOR_BASELINE_MAIN
+  ? pictorSystem({ id: 'pictor-baseline', label: 'Pictor, baseline build (PICTOR_BASELINE_MAIN)', role: 'reference', main: path.resolve(process.env.PICTOR_BASELINE_MAIN) })
+  : null;
