@@ -2,7 +2,7 @@
  * Face detection inside the inference thread: face-api's Tiny Face Detector (MIT, weights in the
  * npm package, 190 KB) on TensorFlow.js's WebAssembly backend. Chosen over face-api's SSD
  * MobileNet, which is about 5× slower here and took scikit-image's cat for a face (0.93); the pure
- * JavaScript backend is 40× slower than WebAssembly on this CPU. Numbers: docs/benchmarks.md.
+ * JavaScript backend is 40× slower than WebAssembly on this CPU. Numbers: docs/performance.md.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
