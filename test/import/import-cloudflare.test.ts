@@ -201,10 +201,11 @@ describe('import cloudflare from a rate-limited, failing source', () => {
     const requests = [...proxy.requests];
     expect(requests.filter((r) => r.status === 429)).toHaveLength(2);
     expect(requests.filter((r) => r.status >= 500).length).toBeGreaterThan(5);
-    // Arrival at the proxy trails the client's start by a varying delay (tens of ms on a loaded
-    // machine): windows are measured 250 ms short. Unthrottled, this import sends several times more.
+    // The limit holds as the proxy counts arrivals, however long a request took to arrive (the
+    // windows are 5 ms short only for the two processes' millisecond clocks). Unthrottled, this
+    // import sends several times more.
     for (let i = 0; i < requests.length; i++) {
-      const inWindow = requests.filter((r) => r.atMs >= requests[i]!.atMs && r.atMs < requests[i]!.atMs + windowMs - 250).length;
+      const inWindow = requests.filter((r) => r.atMs >= requests[i]!.atMs && r.atMs < requests[i]!.atMs + windowMs - 5).length;
       expect(inWindow, `requests in the ${windowMs} ms from request ${i}`).toBeLessThanOrEqual(limit);
     }
     // The request refused with 429 is not asked again before its Retry-After has passed.

@@ -145,10 +145,10 @@ export class ImagesApiClient {
     let failures = 0;
     let rateLimited = 0;
     for (;;) {
-      await this.window.acquire();
+      const slot = await this.window.acquire();
       let retryIn: number;
       try {
-        const res = await fetch(this.base + path, { headers: { ...this.auth, accept }, signal: AbortSignal.timeout(this.retry.timeoutMs) });
+        const res = await fetch(this.base + path, { headers: { ...this.auth, accept }, signal: AbortSignal.timeout(this.retry.timeoutMs) }).finally(slot.answered);
         if (res.status === 429 && ++rateLimited <= MAX_RATE_LIMITED) {
           await res.body?.cancel();
           retryIn = Math.min(retryAfterMs(res.headers.get('retry-after')) ?? 60_000, this.retry.maxDelayMs);

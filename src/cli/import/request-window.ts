@@ -1,14 +1,23 @@
 /**
  * Client-side rate limit for a remote API: at most `limit` requests in any window of `windowMs`
- * (Cloudflare's API allows 1200 per 5 minutes per user). A sliding log of the last `limit` start
- * times, rather than a token bucket, so the bound holds over every window, not only on average;
- * memory is `limit` numbers. A 429's Retry-After pauses every caller, not only the one refused.
+ * (Cloudflare's API allows 1200 per 5 minutes per user), as the server counts them.
+ *
+ * The server counts arrivals, and a request arrives somewhere between the moment the client
+ * starts it and the moment its answer comes back; the gap varies (a busy event loop, a new
+ * connection). Counting start times alone therefore lets the server see more than `limit` in a
+ * window. So a request holds its slot while in flight and for `windowMs` after its answer: for
+ * any `limit + 1` requests, the last to start began at least `windowMs` after another one was
+ * answered, hence arrived at least `windowMs` after it. Memory is `limit` slots. A 429's
+ * Retry-After pauses every caller, not only the one refused.
  */
 export class RequestWindow {
-  private readonly starts: number[] = [];
+  /** The end of each request still counted: when it was answered, or Infinity while in flight. */
+  private readonly slots = new Set<{ endMs: number }>();
   private pausedUntilMs = 0;
-  /** Callers queue here so they start in order and the log stays sorted. */
+  /** Callers queue here so they start in order. */
   private turn: Promise<void> = Promise.resolve();
+  /** Wakes the caller waiting for an in-flight request to be answered. */
+  private wake: () => void = () => undefined;
 
   constructor(
     readonly limit: number,
@@ -16,10 +25,13 @@ export class RequestWindow {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Resolves when one more request may start, and counts it. */
-  acquire(): Promise<void> {
+  /** Resolves when one more request may start, and counts it; call `answered` when its answer (or failure) arrives. */
+  acquire(): Promise<{ answered: () => void }> {
     const mine = this.turn.then(() => this.waitForSlot());
-    this.turn = mine.catch(() => undefined);
+    this.turn = mine.then(
+      () => undefined,
+      () => undefined,
+    );
     return mine;
   }
 
@@ -28,17 +40,36 @@ export class RequestWindow {
     this.pausedUntilMs = Math.max(this.pausedUntilMs, this.now() + ms);
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(): Promise<{ answered: () => void }> {
     for (;;) {
       const now = this.now();
-      while (this.starts.length > 0 && this.starts[0]! <= now - this.windowMs) this.starts.shift();
-      const waitMs = Math.max(this.pausedUntilMs - now, this.starts.length >= this.limit ? this.starts[0]! + this.windowMs - now : 0);
-      if (waitMs <= 0) {
-        this.starts.push(now);
-        return;
+      let earliestEnd = Infinity;
+      for (const slot of this.slots) {
+        if (slot.endMs <= now - this.windowMs) this.slots.delete(slot);
+        else earliestEnd = Math.min(earliestEnd, slot.endMs);
       }
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      const full = this.slots.size >= this.limit;
+      const waitMs = Math.max(this.pausedUntilMs - now, full ? earliestEnd + this.windowMs - now : 0);
+      if (waitMs <= 0) return { answered: this.take() };
+      // Every slot in flight: only an answer can free one.
+      await new Promise<void>((resolve) => {
+        const timer = Number.isFinite(waitMs) ? setTimeout(resolve, waitMs) : undefined;
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
+  }
+
+  private take(): () => void {
+    const slot = { endMs: Infinity };
+    this.slots.add(slot);
+    return () => {
+      if (slot.endMs !== Infinity) return;
+      slot.endMs = this.now();
+      this.wake();
+    };
   }
 }
 
