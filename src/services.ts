@@ -126,7 +126,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const blobs = await openBlobStore(config.blobStoreUrl);
   const accountRepository = new KyselyAccountRepository(database.db);
   const bus = await openConfiguredPurgeBus(config, database, log);
-  const purge = new DeliveryVersionBump(bus, accountRepository);
   const imageRepository = new KyselyImageRepository(database);
   const variantRepository = new KyselyVariantRepository(database.db);
   const signingKeyRepository = new KyselySigningKeyRepository(database.db);
@@ -149,6 +148,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const svgSanitizer = new SvgSanitizer();
   const events = new WebhookOutbox(webhookRepository, clock, () => webhookDispatcher.poke());
   const changes = new KyselyChanges({ database, bus, clock, poke: () => webhookDispatcher.poke(), wrap: overrides.wrapChangeRepositories });
+  const purge = new DeliveryVersionBump(bus, changes);
   const images = new ImageService({
     images: imageRepository,
     variants: variantRepository,

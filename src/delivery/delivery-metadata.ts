@@ -2,12 +2,15 @@
  * What delivery reads on every request — account by hash, image record, variants, signing keys —
  * cached in memory, exact on every node and worker from the moment a change's API call returns:
  *
- * - With a single-process purge bus, purge events (which reach every handler before the API call
- *   returns) drop what a change touched.
- * - When purges cross processes they arrive later or not at all, so the account is read fresh on
- *   every request (one lookup by its unique hash) and everything else cached for it counts only
- *   while the account's `deliveryVersion` is the one it was cached under: every change that
- *   affects delivery bumps that version before its API call returns (DeliveryVersionBump).
+ * - While the purge bus is up to date (a synchronous bus always; the PostgreSQL bus while its
+ *   listener confirms it has applied every purge whose API call has returned), purge events drop
+ *   what a change touched, and accounts are cached too.
+ * - Otherwise purges may arrive later or not at all, so the account is read fresh on every
+ *   request (one lookup by its unique hash) and everything else cached for it counts only while
+ *   the account's `deliveryVersion` is the one it was cached under: every change that affects
+ *   delivery bumps that version before its API call returns (DeliveryVersionBump).
+ * Both keep one invariant, so the process may switch between them at any request: an entry was
+ * loaded after every purge it survived (a load that raced a purge is not cached).
  */
 import type { Account } from '../accounts/model.js';
 import type { SigningKeyRepository } from '../signing/model.js';
@@ -24,7 +27,7 @@ class BoundedMap<V> extends Map<string, V> {
     super();
   }
   override set(key: string, value: V): this {
-    if (this.size >= this.max) this.delete(this.keys().next().value!);
+    if (this.size >= this.max && !this.has(key)) this.delete(this.keys().next().value!);
     return super.set(key, value);
   }
 }
@@ -50,13 +53,10 @@ export class DeliveryMetadata {
   private readonly keyLists = new BoundedMap<Versioned<string[]>>(10_000);
   /** Bumped by every purge: a load that raced a purge must not be cached. */
   private epoch = 0;
-  /** Only a synchronous bus can drop a cached account before the change is acknowledged. */
-  private readonly cacheAccounts: boolean;
   /** Uncached account reads: concurrent requests share a query that began after they arrived. */
   private readonly freshAccounts: FreshReads<Account | undefined>;
 
   constructor(private readonly deps: DeliveryMetadataDeps) {
-    this.cacheAccounts = deps.bus.synchronous;
     this.freshAccounts = new FreshReads((hash) => deps.accounts.findAccountByHash(hash));
     deps.bus.subscribe((event) => this.forget(event));
   }
@@ -98,13 +98,20 @@ export class DeliveryMetadata {
     return value;
   }
 
+  /** Only a bus that is up to date has dropped a cached account before the change's API call returned. */
+  private trustsCache(): boolean {
+    return this.deps.bus.upToDate();
+  }
+
   async account(hash: string): Promise<Account | undefined> {
-    if (!this.cacheAccounts) return this.freshAccounts.read(hash);
-    const hit = this.accountsByHash.get(hash);
+    const trusted = this.trustsCache();
+    const hit = trusted ? this.accountsByHash.get(hash) : undefined;
     if (hit) return hit;
     const epoch = this.epoch;
-    const account = await this.deps.accounts.findAccountByHash(hash);
-    if (account && epoch === this.epoch) this.accountsByHash.set(hash, account);
+    const account = await (trusted ? this.deps.accounts.findAccountByHash(hash) : this.freshAccounts.read(hash));
+    if (epoch !== this.epoch) return account;
+    if (account) this.accountsByHash.set(hash, account);
+    else this.accountsByHash.delete(hash);
     return account;
   }
 
@@ -120,11 +127,19 @@ export class DeliveryMetadata {
 
   /*
    * Synchronous reads of what is already in memory (undefined: not cached, or not there), for the
-   * answers that need no I/O (DeliveryService.answerFromMemory). Accounts are cached only on a
-   * synchronous bus, so on any other the caller always takes the full path.
+   * answers that need no I/O (DeliveryService.answerFromMemory). Accounts count only while the bus
+   * is up to date; otherwise the caller reads the account fresh first.
    */
   peekAccount(hash: string): Account | undefined {
-    return this.cacheAccounts ? this.accountsByHash.get(hash) : undefined;
+    return this.trustsCache() ? this.accountsByHash.get(hash) : undefined;
+  }
+
+  /**
+   * While accounts are read fresh on every request: the account as last read, a hint that a
+   * request may be answered from memory once it is read again; never the basis of an answer.
+   */
+  lastReadAccount(hash: string): Account | undefined {
+    return this.trustsCache() ? undefined : this.accountsByHash.get(hash);
   }
 
   peekImage(account: Account, imageId: string): ImageRecord | undefined {

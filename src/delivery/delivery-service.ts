@@ -162,14 +162,26 @@ export class DeliveryService {
 
   /**
    * The answer when everything it needs is already in this process's memory (metadata and the
-   * rendition), found without I/O or waiting: the fast path for cached hits. Undefined sends the
-   * request down deliver(), which also makes every error answer; signed images always go there.
-   * Being synchronous, no purge can land between its lookups.
+   * rendition): the fast path for cached hits. Undefined sends the request down deliver(), which
+   * also makes every error answer; signed images always go there.
+   * - Where accounts are cached (purges reach this process before a change's API call returns):
+   *   answered at once, without I/O or waiting, so no purge can land between its lookups.
+   * - Where purges cross processes, the account must be read fresh: when the request would be a
+   *   memory hit with the account as last read, a promise of the answer made with a fresh read
+   *   (undefined when that read changed the outcome); otherwise undefined at once.
    */
-  answerFromMemory(request: DeliveryRequest): DeliveryResponse | undefined {
+  answerFromMemory(request: DeliveryRequest): DeliveryResponse | Promise<DeliveryResponse | undefined> | undefined {
+    const { metadata } = this.deps;
+    const { hash } = request.path;
+    const cached = metadata.peekAccount(hash);
+    if (cached) return this.memoryAnswer(request, cached);
+    const lastRead = metadata.lastReadAccount(hash);
+    if (!lastRead || !this.memoryAnswer(request, lastRead)) return undefined;
+    return metadata.account(hash).then((fresh) => fresh && this.memoryAnswer(request, fresh));
+  }
+
+  private memoryAnswer(request: DeliveryRequest, account: Account): DeliveryResponse | undefined {
     const { metadata, cache } = this.deps;
-    const account = metadata.peekAccount(request.path.hash);
-    if (!account) return undefined;
     const image = metadata.peekImage(account, request.path.imageId);
     if (!deliverable(image)) return undefined;
     const flexible = isFlexible(request.path.variant);

@@ -5,6 +5,17 @@
  * through a transaction-mode pooler), named `pictor-purge-<pid>-<origin>` in pg_stat_activity.
  * NOTIFY is at most once: a node whose listener drops misses what is sent meanwhile, so after
  * every reconnect it purges everything it holds locally.
+ *
+ * Up to date, so caches may be trusted without reading the account on every request: a change's
+ * NOTIFY is sent inside its transaction (it goes out if and only if the change commits), and the
+ * publisher's API call returns only SETTLE_MS after the commit. Each listener confirms every
+ * CONFIRM_EVERY_MS with a query on its own connection; PostgreSQL sends a listener the
+ * notifications committed before a query arrives ahead of that query's answer, so a confirmation
+ * sent at time S proves every change committed before S has been applied here. The process counts
+ * as up to date for TRUST_MS after S: a request that arrives after a change's API call returned
+ * (at least SETTLE_MS after its commit) is answered under a confirmation sent after that commit.
+ * A confirmation that is late (a busy event loop, a slow server, a lost connection) only means
+ * delivery reads accounts fresh until the next one.
  */
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -15,6 +26,10 @@ export const POSTGRES_PURGE_CHANNEL = 'pictor_purge';
 /** First reconnect delay, doubling to MAX_RETRY_MS: a restarted server is not stormed by every node. */
 const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
+/** How long a publisher waits after its change committed; longer than TRUST_MS, with a margin for clock rates. */
+export const SETTLE_MS = 75;
+const TRUST_MS = 50;
+const CONFIRM_EVERY_MS = 10;
 
 export interface PostgresPurgeBusOptions {
   connectionString: string;
@@ -30,14 +45,44 @@ export class PostgresPurgeBus implements PurgeBus {
   private retryMs = MIN_RETRY_MS;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** performance.now() when the last answered confirmation was sent on the current listener. */
+  private confirmedAt = -Infinity;
+  private confirming = false;
+  private readonly confirmTimer: NodeJS.Timeout;
 
-  private constructor(private readonly options: PostgresPurgeBusOptions) {}
+  private constructor(private readonly options: PostgresPurgeBusOptions) {
+    this.confirmTimer = setInterval(() => void this.confirm(), CONFIRM_EVERY_MS).unref();
+  }
 
   /** Connects the listener; fails when PostgreSQL cannot be reached, so a bad setup fails at start. */
   static async open(options: PostgresPurgeBusOptions): Promise<PostgresPurgeBus> {
     const bus = new PostgresPurgeBus(options);
-    bus.listener = await bus.listen();
+    try {
+      bus.listener = await bus.listen();
+    } catch (err) {
+      clearInterval(bus.confirmTimer);
+      throw err;
+    }
     return bus;
+  }
+
+  private async confirm(): Promise<void> {
+    const listener = this.listener;
+    if (!listener || this.confirming) return;
+    this.confirming = true;
+    const sentAt = performance.now();
+    try {
+      await listener.query('select 1');
+      if (listener === this.listener) this.confirmedAt = Math.max(this.confirmedAt, sentAt);
+    } catch {
+      // The listener's error handler reconnects; until then nothing is confirmed.
+    } finally {
+      this.confirming = false;
+    }
+  }
+
+  upToDate(): boolean {
+    return this.listener !== undefined && performance.now() - this.confirmedAt < TRUST_MS;
   }
 
   private async listen(): Promise<pg.Client> {
@@ -69,6 +114,7 @@ export class PostgresPurgeBus implements PurgeBus {
   private lost(client: pg.Client, err?: Error): void {
     if (client !== this.listener) return;
     this.listener = undefined;
+    this.confirmedAt = -Infinity;
     if (this.closed) return;
     this.options.onError(new Error(`purge listener disconnected${err ? `: ${err.message}` : ''}; reconnecting`));
     client.removeAllListeners('notification');
@@ -100,13 +146,25 @@ export class PostgresPurgeBus implements PurgeBus {
     this.handlers.dispatch({ kind: 'all' });
   }
 
-  async publish(event: PurgeEvent): Promise<void> {
+  async sendInTransaction(tx: Kysely<Schema>, event: PurgeEvent): Promise<void> {
+    await this.notify(tx, event);
+  }
+
+  async publish(event: PurgeEvent, options?: { sent?: boolean }): Promise<void> {
     this.handlers.dispatch(event);
-    try {
-      await sql`select pg_notify(${POSTGRES_PURGE_CHANNEL}, ${this.handlers.encode(event)})`.execute(this.options.db);
-    } catch (err) {
-      this.options.onError(new Error(`purge publish failed: ${(err as Error).message}`));
+    if (!options?.sent) {
+      try {
+        await this.notify(this.options.db, event);
+      } catch (err) {
+        this.options.onError(new Error(`purge publish failed: ${(err as Error).message}`));
+      }
     }
+    // Every listener that confirms itself up to date from now on has applied this event.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  }
+
+  private async notify(db: Kysely<Schema>, event: PurgeEvent): Promise<void> {
+    await sql`select pg_notify(${POSTGRES_PURGE_CHANNEL}, ${this.handlers.encode(event)})`.execute(db);
   }
 
   subscribe(handler: PurgeHandler): () => void {
@@ -120,6 +178,7 @@ export class PostgresPurgeBus implements PurgeBus {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.confirmTimer);
     const listener = this.listener;
     this.listener = undefined;
     this.handlers.clear();

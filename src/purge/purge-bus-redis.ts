@@ -101,6 +101,11 @@ export class RedisPurgeBus implements PurgeBus {
     return this.listening;
   }
 
+  /** Not confirmed (a PING on the subscriber could be): delivery reads accounts fresh on this bus. */
+  upToDate(): boolean {
+    return false;
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
     this.subscriber.disconnect();

@@ -7,6 +7,8 @@
  * purge-bus-cluster.ts; open-purge-bus.ts picks one.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../storage/schema.js';
 
 export type PurgeEvent =
   | { kind: 'image'; accountId: string; imageId: string }
@@ -25,15 +27,28 @@ export type PurgeHandler = (event: PurgeEvent) => void;
 export interface PurgeBus {
   /**
    * Runs this process's handlers before it resolves, then sends the event to the other processes
-   * (if any). A failure to send is reported, not thrown: the change it follows has committed.
+   * (if any) unless `sent` says sendInTransaction already did. A failure to send is reported, not
+   * thrown: the change it follows has committed.
    */
-  publish(event: PurgeEvent): Promise<void>;
+  publish(event: PurgeEvent, options?: { sent?: boolean }): Promise<void>;
+  /**
+   * Buses that travel through the metadata database send inside the change's transaction, so the
+   * message goes out if and only if the change commits; publish(event, { sent: true }) follows
+   * the commit.
+   */
+  sendInTransaction?(tx: Kysely<Schema>, event: PurgeEvent): Promise<void>;
   subscribe(handler: PurgeHandler): () => void;
   /**
    * True when every subscriber lives in this process, so publish() has reached all of them when it
    * resolves. False for buses between processes: their messages arrive later, or not at all.
    */
   readonly synchronous: boolean;
+  /**
+   * True while this process has applied every message whose publish() has resolved anywhere, so
+   * its caches may be trusted as on a synchronous bus. Always on a synchronous bus; on the
+   * PostgreSQL bus while its listener keeps confirming it (purge-bus-postgres.ts); never on Redis.
+   */
+  upToDate(): boolean;
   /** False while the listener is down and messages from other processes may be missed. */
   connected(): boolean;
   close(): Promise<void>;
@@ -121,6 +136,10 @@ export class LocalPurgeBus implements PurgeBus {
   }
 
   connected(): boolean {
+    return true;
+  }
+
+  upToDate(): boolean {
     return true;
   }
 

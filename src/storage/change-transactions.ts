@@ -45,8 +45,8 @@ export interface ChangeScope {
 
 export interface ChangeTransactionsDeps {
   database: Database;
-  /** The bus itself, not DeliveryVersionBump: the bump is made inside the transaction. */
-  bus: Pick<PurgeBus, 'publish'>;
+  /** The bus itself, not DeliveryVersionBump: the bump (and a database bus's message) is made inside the transaction. */
+  bus: Pick<PurgeBus, 'publish' | 'sendInTransaction'>;
   clock: Clock;
   /** Wakes the webhook dispatcher (after commit, if the change recorded an event). */
   poke: () => void;
@@ -74,11 +74,19 @@ export class KyselyChanges implements Changes<ChangeScope> {
         ...repositories,
         accounts,
         events: new WebhookOutbox(webhooks, clock, () => void (recorded = true)),
-        purge: { publish: (event) => bumpThenPublish(accounts, event, async (committed) => void purges.push(committed)) },
+        purge: {
+          publish: (event) =>
+            bumpThenPublish(accounts, event, async (committed) => {
+              await bus.sendInTransaction?.(tx, committed);
+              purges.push(committed);
+            }),
+        },
       });
     });
     if (recorded) poke();
-    for (const event of purges) await bus.publish(event);
+    // Together: a bus that makes its publisher wait (PostgreSQL's settle time) waits once.
+    const sent = bus.sendInTransaction !== undefined;
+    await Promise.all(purges.map((event) => bus.publish(event, { sent })));
     return result;
   }
 }

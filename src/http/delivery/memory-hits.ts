@@ -1,6 +1,7 @@
 /**
  * Cached hits without the framework. A GET or HEAD for a delivery URL whose account, image, variant
- * and rendition are all in this process's memory is answered here, straight from node:http: no
+ * and rendition are all in this process's memory (the account read fresh first where purges cross
+ * processes) is answered here, straight from node:http: no
  * routing, request and reply objects, hooks or promises, which cost more than half of a hit's CPU
  * under Fastify (docs/benchmarks.md, "Cached hits"). Everything else — a miss, an error, a signed
  * image, any other route, a server that is closing — goes to Fastify untouched and is answered
@@ -37,12 +38,16 @@ export function answerMemoryHitsFirst(server: Server, deps: MemoryHitDeps): void
   const framework = listeners[0]!;
   server.removeListener('request', framework);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (!answerMemoryHit(request, response, deps)) framework(request, response);
+    if (!answerMemoryHit(request, response, deps, framework)) framework(request, response);
   });
 }
 
-/** Answers and returns true when the request is a memory hit; otherwise touches nothing. */
-function answerMemoryHit(request: IncomingMessage, response: ServerResponse, deps: MemoryHitDeps): boolean {
+/**
+ * Answers and returns true when the request is a memory hit; otherwise touches nothing. Where the
+ * account is read fresh per request, a likely hit is answered once that read is back, or handed to
+ * the framework then if it is no hit after all (or the read failed: the framework makes the error).
+ */
+function answerMemoryHit(request: IncomingMessage, response: ServerResponse, deps: MemoryHitDeps, framework: Listener): boolean {
   const started = performance.now();
   const { method, url, headers } = request;
   if ((method !== 'GET' && method !== 'HEAD') || url === undefined || headers.host === undefined || deps.closing()) return false;
@@ -51,11 +56,23 @@ function answerMemoryHit(request: IncomingMessage, response: ServerResponse, dep
   if (!path) return false;
   const answer = deps.delivery.answerFromMemory(deliveryRequest(path, rawQuery, headers));
   if (!answer) return false;
-  send(response, answer, method === 'HEAD');
-  const route = rawPath.startsWith(`${CUSTOM_DOMAIN_PREFIX}/`) ? CUSTOM_DOMAIN_ROUTE : ROOT_ROUTE;
-  const ms = performance.now() - started;
-  deps.requests.observe(route, answer.status, 'hit-memory', answer.headers['content-type'], ms / 1000);
-  if (deps.log?.isLevelEnabled('info')) deps.log.info({ method, url, route, status: answer.status, ms: Math.round(ms * 10) / 10 }, 'request');
+  const finish = (hit: DeliveryResponse) => {
+    send(response, hit, method === 'HEAD');
+    const route = rawPath.startsWith(`${CUSTOM_DOMAIN_PREFIX}/`) ? CUSTOM_DOMAIN_ROUTE : ROOT_ROUTE;
+    const ms = performance.now() - started;
+    deps.requests.observe(route, hit.status, 'hit-memory', hit.headers['content-type'], ms / 1000);
+    if (deps.log?.isLevelEnabled('info')) deps.log.info({ method, url, route, status: hit.status, ms: Math.round(ms * 10) / 10 }, 'request');
+  };
+  if (!(answer instanceof Promise)) {
+    finish(answer);
+    return true;
+  }
+  const fallBack = () => framework(request, response);
+  answer.then((hit) => {
+    if (response.destroyed) return; // the client left while the account was read
+    if (hit && !deps.closing()) finish(hit);
+    else fallBack();
+  }, fallBack);
   return true;
 }
 
