@@ -2,7 +2,7 @@
  * Delivery throughput of cached renditions with 1 worker and with PICTOR_WORKERS workers, on the
  * embedded stores and with PostgreSQL metadata. A cached hit is what this measures: the rendition
  * is warm in every worker, so the difference between rows is the process layout and, once purges
- * cross processes, the account lookup each request makes (docs/deployment.md, "Caching").
+ * cross processes, the PostgreSQL bus's confirmations (docs/deployment.md, "Caching").
  * Needs wrk (apt-get install wrk). Run:
  *   npm run build && node dist/bench/scale/delivery-throughput.js [seconds] [connections]
  * PostgreSQL is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); it gets a
@@ -90,8 +90,9 @@ async function run({ stores, workers }: Scenario, image: Buffer): Promise<string
     const url = result.variants[0]!;
     wrk(url, 2); // warm: every worker renders and caches it
     const { rps, p50, p99 } = wrk(url, SECONDS);
-    // Embedded workers acknowledge every purge before the API answers, so they cache like one process.
-    const policy = database ? 'account read per request' : 'all cached';
+    // Embedded workers acknowledge every purge before the API answers, so they cache like one
+    // process; PostgreSQL nodes cache accounts while their listener confirms it is caught up.
+    const policy = database ? 'cached while the bus confirms' : 'all cached';
     return `| ${stores} | ${workers} | ${policy} | ${rps.toFixed(0)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} |`;
   } finally {
     await stop(child);

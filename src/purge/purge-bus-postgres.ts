@@ -30,6 +30,7 @@ const MAX_RETRY_MS = 5_000;
 export const SETTLE_MS = 75;
 const TRUST_MS = 50;
 const CONFIRM_EVERY_MS = 10;
+const MAX_PAYLOAD_BYTES = 8000;
 
 export interface PostgresPurgeBusOptions {
   connectionString: string;
@@ -164,7 +165,11 @@ export class PostgresPurgeBus implements PurgeBus {
   }
 
   private async notify(db: Kysely<Schema>, event: PurgeEvent): Promise<void> {
-    await sql`select pg_notify(${POSTGRES_PURGE_CHANNEL}, ${this.handlers.encode(event)})`.execute(db);
+    let payload = this.handlers.encode(event);
+    // NOTIFY refuses payloads of 8000 bytes or more, which would fail the change with it: a long
+    // list of source URLs goes out as "every source of the zone", more than was asked, never less.
+    if (Buffer.byteLength(payload) >= MAX_PAYLOAD_BYTES && event.kind === 'sources') payload = this.handlers.encode({ ...event, target: { everything: true } });
+    await sql`select pg_notify(${POSTGRES_PURGE_CHANNEL}, ${payload})`.execute(db);
   }
 
   subscribe(handler: PurgeHandler): () => void {

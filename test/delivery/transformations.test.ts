@@ -250,6 +250,16 @@ describe('purge (client.cache.purge)', () => {
     expect(await widthOf('/cdn-cgi/image/w=1000/mutable-b.jpg')).toBe(220);
   });
 
+  it('by the most files one call may name, with long URLs (more than one bus message can carry)', async () => {
+    await changeMutable(300);
+    expect(await widthOf('/cdn-cgi/image/w=1000/mutable-e.jpg')).toBe(300);
+    await changeMutable(240);
+    const files = Array.from({ length: 499 }, (_, i) => origin.url(`/elsewhere/${'x'.repeat(200)}-${i}.jpg`));
+    const result = await pictor.client.cache.purge({ zone_id: pictor.accountId, files: [...files, origin.url('/mutable-e.jpg')] });
+    expect(result).toEqual({ id: pictor.accountId });
+    expect(await widthOf('/cdn-cgi/image/w=1000/mutable-e.jpg')).toBe(240);
+  });
+
   it('by prefix and by everything', async () => {
     await changeMutable(300);
     expect(await widthOf('/cdn-cgi/image/w=1000/mutable/c.jpg')).toBe(300);
