@@ -129,13 +129,16 @@ describe('throughout the corpus', () => {
   });
 
   it(`answered /healthz within ${HEALTHZ_BOUND_MS} ms every time`, () => {
-    // Slow answers the machine's load excused (see server-watch.ts) judge nothing: most must be judged.
-    expect(summary.healthzProbes - summary.excusedProbes.length).toBeGreaterThan(100);
+    // Slow answers the machine's load excused (see server-watch.ts) judge nothing: most must be
+    // judged. A probe goes out every 50 ms, so the count follows the corpus's duration: about 100
+    // on a fast machine (5 s), 300 on a slow one.
+    expect(summary.healthzProbes).toBeGreaterThan(50);
+    expect(summary.excusedProbes.length).toBeLessThan(summary.healthzProbes / 2);
     expect(summary.slowProbes).toEqual([]);
   });
 
   it('kept its resident memory under the bound', () => {
-    // The sampler ran throughout (a few samples a second; the corpus alone takes about 15 s).
+    // The sampler ran throughout (a few samples a second; the corpus alone takes 5–15 s).
     expect(summary.rssSamples).toBeGreaterThan(30);
     expect(summary.peakRssBytes - baselineRss).toBeLessThan(RSS_GROWTH_BOUND);
   });
