@@ -370,7 +370,7 @@ const settings: AnySetting[] = [
     } },
   { key: 'transformErrorTtlSeconds', env: 'PICTOR_TRANSFORM_ERROR_TTL', doc: 'How long a failed remote-source fetch (origin 404, 500, timeout…) is answered from memory, seconds.', defaultText: '`10`',
     parse: int('PICTOR_TRANSFORM_ERROR_TTL', 10, 0, 3600) },
-  { key: 'transformSourceCacheBytes', env: 'PICTOR_TRANSFORM_SOURCE_CACHE_MB', doc: 'Memory for remote sources kept between revalidations, MiB, per process.', defaultText: '`128`',
+  { key: 'transformSourceCacheBytes', env: 'PICTOR_TRANSFORM_SOURCE_CACHE_MB', doc: 'Space for remote sources kept between revalidations (files under the data dir\'s `source-cache`, shared by a machine\'s workers), MiB, per process; 0 keeps none.', defaultText: '`128`',
     parse: mebibytes('PICTOR_TRANSFORM_SOURCE_CACHE_MB', 128) },
 ];
 

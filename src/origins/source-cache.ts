@@ -18,11 +18,14 @@ import type { Clock } from '../util/clock.js';
 import { sourceLifetime, type LifetimeBounds } from './cache-lifetime.js';
 import { originErrors } from './origin-errors.js';
 import type { OriginMetrics } from './origin-metrics.js';
+import type { SourceFiles } from './source-files.js';
 
 /** One source as last seen at its origin. Plain data: it crosses the cluster IPC channel. */
 export interface SourceRecord {
-  /** The bytes; empty for a failure. */
+  /** The bytes; empty for a failure, and for a source whose bytes are in SourceFiles (`storedBytes`). */
   body: Buffer;
+  /** Set when the bytes are on disk under `version` rather than in `body`: their length. */
+  storedBytes?: number;
   url: string;
   /** Hash of the bytes ('' for a failure). */
   version: string;
@@ -55,7 +58,10 @@ export interface SourceCacheDeps {
   lifetime: LifetimeBounds;
   /** How long a failed fetch is answered from memory. */
   errorTtlSeconds: number;
+  /** Bytes of sources kept per process (on disk when `files` is given, else in memory). */
   maxBytes: number;
+  /** Where sources' bytes are kept; absent: in memory. */
+  files?: SourceFiles | undefined;
   /**
    * Check a source again whenever the zone's version moved (a purge happened somewhere). Needed
    * when purge messages arrive late (Redis, PostgreSQL buses); a synchronous bus forgets exactly.
@@ -73,8 +79,10 @@ export class SourceCache {
   private epoch = 0;
 
   constructor(private readonly deps: SourceCacheDeps) {
-    // Failures weigh a little, so a flood of broken URLs still evicts.
-    this.records = new MemoryLru<SourceRecord>(deps.maxBytes, (r) => r.body.length + 512);
+    // Records whose bytes are on disk weigh what they take in memory; failures weigh a little, so
+    // a flood of broken URLs still evicts.
+    const budget = deps.files ? Math.max(1024 * 1024, deps.maxBytes / 8) : deps.maxBytes;
+    this.records = new MemoryLru<SourceRecord>(budget, (r) => r.body.length + 512 + r.url.length);
   }
 
   /** The source at `url`, fetched or revalidated if needed; origin failures throw their ImagesError. */
@@ -85,10 +93,20 @@ export class SourceCache {
       // A result checked since this request began is used even when the origin allows no caching.
       const current = record && (record.zoneVersion === zoneVersion || !this.deps.recheckOnZoneChange);
       if (record && current && (started < record.freshUntil || record.checkedAt >= started || round > MAX_ROUNDS)) {
-        return usable(record);
+        const withBytes = await this.withBytes(record);
+        if (withBytes) return usable(withBytes);
+        // Its file is gone: fetch it whole again.
+        this.records.delete(url);
+        record = undefined;
       }
       record = await this.refresh(url, record, zoneVersion);
     }
+  }
+
+  private async withBytes(record: SourceRecord): Promise<SourceRecord | undefined> {
+    if (record.storedBytes === undefined || record.body.length > 0) return record;
+    const body = await this.deps.files?.read(record.version);
+    return body && { ...record, body };
   }
 
   private async refresh(url: string, previous: SourceRecord | undefined, zoneVersion: number): Promise<SourceRecord> {
@@ -97,14 +115,29 @@ export class SourceCache {
     let pending = this.inFlight.get(key);
     if (!pending) {
       const epoch = this.epoch;
-      pending = this.deps.flights.run(key, () => this.load(url, previous, zoneVersion)).then((record) => {
-        if (epoch === this.epoch) this.records.set(url, record);
-        return record;
-      });
+      // The bytes this process fetched, handed to its own callers without reading them back.
+      let fetched: Buffer | undefined;
+      pending = this.deps.flights
+        .run(key, async () => {
+          const record = await this.load(url, previous, zoneVersion);
+          fetched = record.body.length > 0 ? record.body : undefined;
+          return this.store(record);
+        })
+        .then((record) => {
+          if (epoch === this.epoch) this.records.set(url, record);
+          return fetched && record.storedBytes !== undefined ? { ...record, body: fetched } : record;
+        });
       this.inFlight.set(key, pending);
       void pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     }
     return pending;
+  }
+
+  /** The record to keep and to hand to other workers: its bytes moved to disk when possible. */
+  private async store(record: SourceRecord): Promise<SourceRecord> {
+    const { files } = this.deps;
+    if (!files || record.body.length === 0 || !(await files.write(record.version, record.body))) return record;
+    return { ...record, body: Buffer.alloc(0), storedBytes: record.body.length };
   }
 
   private async load(url: string, previous: SourceRecord | undefined, zoneVersion: number): Promise<SourceRecord> {

@@ -3,6 +3,7 @@
  * rendition cache, its flights and the transform queue, the purge bus, the zone's account.
  */
 import type { LookupFunction } from 'node:net';
+import path from 'node:path';
 import type { Flights } from '../cache/cluster-flights.js';
 import type { PurgeBus } from '../purge/purge-bus.js';
 import type { RenditionCache } from '../cache/rendition-cache.js';
@@ -19,6 +20,7 @@ import { originFetchFailures } from './origin-errors.js';
 import { createOriginMetrics } from './origin-metrics.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { SourceCache } from './source-cache.js';
+import { SourceFiles } from './source-files.js';
 import { SourcePurge } from './source-purge.js';
 import { TransformService } from './transform-service.js';
 import { Zone, type ZoneAccounts } from './zone.js';
@@ -65,6 +67,7 @@ export function createTransformations(deps: TransformationDeps): Transformations
     lifetime: { floorSeconds: config.transformSourceTtlMinSeconds, ceilingSeconds: config.transformSourceTtlMaxSeconds },
     errorTtlSeconds: config.transformErrorTtlSeconds,
     maxBytes: config.transformSourceCacheBytes,
+    files: config.transformSourceCacheBytes > 0 ? new SourceFiles(path.join(config.dataDir, 'source-cache'), config.transformSourceCacheBytes) : undefined,
     recheckOnZoneChange: !deps.bus.synchronous,
   });
   const zone = new Zone(deps.accounts, deps.bus, { accountId: config.accountId, zoneId: config.zoneId });

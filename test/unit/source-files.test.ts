@@ -1,0 +1,102 @@
+/**
+ * Remote sources' bytes live in files shared by a machine's workers (src/origins/source-files.ts),
+ * not on the JavaScript heap: bounded by bytes, a vanished file is fetched again whole, and a
+ * disk that refuses them leaves the source cache working from memory as before.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { localFlights } from '../../src/cache/cluster-flights.js';
+import { createOriginMetrics } from '../../src/origins/origin-metrics.js';
+import { SourceCache, type SourceRecord } from '../../src/origins/source-cache.js';
+import type { MemoryLru } from '../../src/cache/memory-lru.js';
+import { SourceFiles } from '../../src/origins/source-files.js';
+import { tempDir } from '../helpers/pictor.js';
+import * as images from '../helpers/images.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+const newDir = () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+};
+const filesIn = (dir: string) => fs.readdirSync(dir).filter((f) => f !== '.tmp');
+
+describe('SourceFiles', () => {
+  it('keeps at most its budget, least recently used out first, and refuses one file over an eighth of it', async () => {
+    const dir = newDir();
+    const files = new SourceFiles(dir, 8 * 1024);
+    const kb = (n: number) => Buffer.alloc(n * 1024, n);
+    for (const v of ['a', 'b', 'c', 'd']) expect(await files.write(v, kb(1))).toBe(true);
+    expect(await files.read('a')).toEqual(kb(1)); // a is now the most recent
+    for (const v of ['e', 'f', 'g', 'h', 'i']) await files.write(v, kb(1));
+    // Nine kilobytes written into eight: b, the least recently used, went.
+    expect(filesIn(dir).sort()).toEqual(['a', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
+    expect(await files.read('b')).toBeUndefined();
+    expect(await files.write('big', kb(2))).toBe(false);
+    expect(filesIn(dir)).not.toContain('big');
+  });
+
+  it('answers undefined for a file another process removed, and false when the disk refuses a write', async () => {
+    const dir = newDir();
+    const files = new SourceFiles(dir, 1024 * 1024);
+    await files.write('v1', Buffer.from('bytes'));
+    fs.rmSync(path.join(dir, 'v1'));
+    expect(await files.read('v1')).toBeUndefined();
+    const blocked = path.join(newDir(), 'not-a-dir');
+    fs.writeFileSync(blocked, 'a file where the directory should be');
+    expect(await new SourceFiles(blocked, 1024 * 1024).write('v1', Buffer.from('bytes'))).toBe(false);
+  });
+});
+
+describe('SourceCache with its bytes on disk', () => {
+  async function setUp(filesDir: string | undefined) {
+    const jpeg = await images.jpeg(64, 48);
+    let fetches = 0;
+    const cache = new SourceCache({
+      fetch: async (url) => {
+        fetches++;
+        return { status: 200, headers: { 'cache-control': 'max-age=3600' }, bytes: Buffer.from(jpeg), finalUrl: new URL(url) };
+      },
+      flights: localFlights,
+      clock: { now: () => Date.now() },
+      metrics: createOriginMetrics(new Registry()),
+      lifetime: { floorSeconds: 0, ceilingSeconds: 86_400 },
+      errorTtlSeconds: 10,
+      maxBytes: 16 * 1024 * 1024,
+      files: filesDir === undefined ? undefined : new SourceFiles(filesDir, 16 * 1024 * 1024),
+      recheckOnZoneChange: false,
+    });
+    return { cache, jpeg, fetches: () => fetches };
+  }
+
+  it('serves a kept source from its file, and fetches it again whole once the file is gone', async () => {
+    const dir = newDir();
+    const { cache, jpeg, fetches } = await setUp(dir);
+    const url = 'http://origin.test/a.jpg';
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    const [file] = filesIn(dir);
+    expect(fs.readFileSync(path.join(dir, file!))).toEqual(jpeg);
+    // What stays in memory is the record, without the bytes.
+    expect((cache as unknown as { records: MemoryLru<SourceRecord> }).records.get(url)!.body.length).toBe(0);
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(fetches()).toBe(1);
+    fs.rmSync(path.join(dir, file!));
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(fetches()).toBe(2);
+  });
+
+  it('keeps working from memory when the disk refuses the bytes', async () => {
+    const blocked = path.join(newDir(), 'not-a-dir');
+    fs.writeFileSync(blocked, 'a file where the directory should be');
+    const { cache, jpeg, fetches } = await setUp(blocked);
+    const url = 'http://origin.test/b.jpg';
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(fetches()).toBe(1);
+  });
+});
