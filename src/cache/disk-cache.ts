@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Rendition } from './rendition.js';
+import { SizedIndex } from './sized-index.js';
 import { WriteBehind, type WriteBehindLimits } from './write-behind.js';
 
 const STALE_TEMP_MS = 10 * 60_000;
@@ -21,9 +22,8 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 type Header = Omit<Rendition, 'body'>;
 
 export class DiskCache {
-  /** file path → size, least recently used first. */
-  private readonly index = new Map<string, number>();
-  private bytes = 0;
+  /** By file path. */
+  private readonly index = new SizedIndex();
   private readonly writes: WriteBehind<{ prefix: string; rendition: Rendition }>;
 
   private constructor(
@@ -56,27 +56,13 @@ export class DiskCache {
       files.push({ file, size: stat.size, mtime: stat.mtimeMs });
     }
     files.sort((a, b) => a.mtime - b.mtime);
-    for (const f of files) cache.track(f.file, f.size);
+    for (const f of files) cache.index.touch(f.file, f.size);
     await cache.evict();
     return cache;
   }
 
   private fileOf(prefix: string, key: string): string {
     return path.join(this.dir, sha(prefix).slice(0, 32), sha(key).slice(0, 40));
-  }
-
-  private track(file: string, size: number): void {
-    this.untrack(file);
-    this.index.set(file, size);
-    this.bytes += size;
-  }
-
-  private untrack(file: string): void {
-    const size = this.index.get(file);
-    if (size !== undefined) {
-      this.index.delete(file);
-      this.bytes -= size;
-    }
   }
 
   async get(prefix: string, key: string): Promise<Rendition | undefined> {
@@ -88,19 +74,19 @@ export class DiskCache {
     try {
       data = await fsp.readFile(file);
     } catch {
-      this.untrack(file);
+      this.index.remove(file);
       return undefined;
     }
     const header = parseHeader(data);
     if (!header) {
       // Damaged on disk (not by us: writes are renamed into place). A miss, and the file goes.
-      this.untrack(file);
+      this.index.remove(file);
       await fsp.rm(file, { force: true });
       return undefined;
     }
     // Two keys could only share a file through a hash collision; never serve another key's bytes.
     if (header.key !== key) return undefined;
-    this.track(file, data.length);
+    this.index.touch(file, data.length);
     return { ...header.rendition, body: data.subarray(header.bodyOffset) };
   }
 
@@ -135,7 +121,7 @@ export class DiskCache {
     await fsp.writeFile(tmp, Buffer.concat([length, header, body]));
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await fsp.rename(tmp, file);
-    this.track(file, 4 + header.length + body.length);
+    this.index.touch(file, 4 + header.length + body.length);
     await this.evict();
   }
 
@@ -143,24 +129,20 @@ export class DiskCache {
     // A queued or running write of this image must not land after the removal.
     await this.writes.forget((group) => group === prefix);
     const dir = path.join(this.dir, sha(prefix).slice(0, 32));
-    for (const file of this.index.keys()) if (file.startsWith(dir + path.sep)) this.untrack(file);
+    for (const file of this.index.keys()) if (file.startsWith(dir + path.sep)) this.index.remove(file);
     await fsp.rm(dir, { recursive: true, force: true });
   }
 
   async clear(): Promise<void> {
     await this.writes.forget(() => true);
-    for (const file of [...this.index.keys()]) this.untrack(file);
+    for (const file of this.index.keys()) this.index.remove(file);
     for (const entry of fs.readdirSync(this.dir)) {
       if (entry !== '.tmp') await fsp.rm(path.join(this.dir, entry), { recursive: true, force: true });
     }
   }
 
   private async evict(): Promise<void> {
-    for (const [file] of this.index) {
-      if (this.bytes <= this.maxBytes) break;
-      this.untrack(file);
-      await fsp.rm(file, { force: true });
-    }
+    for (const file of this.index.overflow(this.maxBytes)) await fsp.rm(file, { force: true });
   }
 }
 

@@ -9,14 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { SizedIndex } from '../cache/sized-index.js';
 
 /** Files nobody wrote or read for this long at a process's start were left by a process that is gone. */
 const ORPHAN_MS = 60 * 60_000;
 
 export class SourceFiles {
-  /** version → size, least recently used first. */
-  private readonly index = new Map<string, number>();
-  private bytes = 0;
+  private readonly index = new SizedIndex();
   private ready: Promise<void> | undefined;
 
   constructor(
@@ -35,7 +34,7 @@ export class SourceFiles {
     } catch {
       return false;
     }
-    this.track(version, body.length);
+    this.index.touch(version, body.length);
     await this.evict();
     return true;
   }
@@ -44,10 +43,10 @@ export class SourceFiles {
   async read(version: string): Promise<Buffer | undefined> {
     try {
       const body = await fsp.readFile(this.fileOf(version));
-      this.track(version, body.length);
+      this.index.touch(version, body.length);
       return body;
     } catch {
-      this.untrack(version);
+      this.index.remove(version);
       return undefined;
     }
   }
@@ -57,25 +56,8 @@ export class SourceFiles {
     return path.join(this.dir, version);
   }
 
-  private track(version: string, size: number): void {
-    this.untrack(version);
-    this.index.set(version, size);
-    this.bytes += size;
-  }
-
-  private untrack(version: string): void {
-    const size = this.index.get(version);
-    if (size === undefined) return;
-    this.index.delete(version);
-    this.bytes -= size;
-  }
-
   private async evict(): Promise<void> {
-    for (const [version] of this.index) {
-      if (this.bytes <= this.maxBytes) break;
-      this.untrack(version);
-      await fsp.rm(this.fileOf(version), { force: true });
-    }
+    for (const version of this.index.overflow(this.maxBytes)) await fsp.rm(this.fileOf(version), { force: true });
   }
 
   private prepare(): Promise<void> {
