@@ -4,7 +4,7 @@
  * through the official SDK's client.cache.purge().
  */
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decode, deliver, expectDeliveryError, metric, metricTotal, type Delivered } from '../helpers/delivery.js';
 import { jpeg, png } from '../helpers/images.js';
 import { startScriptedOrigin, type ScriptedOrigin } from '../helpers/origin-server.js';
@@ -184,6 +184,26 @@ describe('caching', () => {
     await get('/cdn-cgi/image/w=31/mutable-cached.jpg');
     await get('/cdn-cgi/image/w=32/mutable-cached.jpg');
     expect(origin.seenFor('/mutable-cached.jpg').length).toBe(seen);
+  });
+
+  it("reads the zone's account per request only while the purge bus cannot vouch for this process", async () => {
+    const { services } = pictor;
+    const accountReads = vi.spyOn(services.accounts, 'findAccount');
+    try {
+      await get('/cdn-cgi/image/w=33/mutable-cached.jpg');
+      accountReads.mockClear();
+      for (let i = 0; i < 3; i++) expect((await get('/cdn-cgi/image/w=33/mutable-cached.jpg')).res.status).toBe(200);
+      expect(accountReads).toHaveBeenCalledTimes(services.purge.upToDate() ? 0 : 3);
+      const notUpToDate = vi.spyOn(services.purge, 'upToDate').mockReturnValue(false);
+      try {
+        for (let i = 0; i < 3; i++) expect((await get('/cdn-cgi/image/w=33/mutable-cached.jpg')).res.status).toBe(200);
+        expect(accountReads.mock.calls.length).toBeGreaterThanOrEqual(3);
+      } finally {
+        notUpToDate.mockRestore();
+      }
+    } finally {
+      accountReads.mockRestore();
+    }
   });
 
   it('revalidates with If-None-Match: the origin answers 304 and sends the body once', async () => {
