@@ -15,7 +15,8 @@
  * as up to date for TRUST_MS after S: a request that arrives after a change's API call returned
  * (at least SETTLE_MS after its commit) is answered under a confirmation sent after that commit.
  * A confirmation that is late (a busy event loop, a slow server, a lost connection) only means
- * delivery reads accounts fresh until the next one.
+ * delivery reads accounts fresh until the next one. Confirmations pause while nobody asks (an idle
+ * server sends none); the first request after a pause reads its account fresh.
  */
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -30,6 +31,8 @@ const MAX_RETRY_MS = 5_000;
 export const SETTLE_MS = 75;
 const TRUST_MS = 50;
 const CONFIRM_EVERY_MS = 10;
+/** Confirmations pause when nobody asked whether the process is up to date for this long (an idle server sends none). */
+const IDLE_MS = 1_000;
 const MAX_PAYLOAD_BYTES = 8000;
 
 export interface PostgresPurgeBusOptions {
@@ -49,6 +52,7 @@ export class PostgresPurgeBus implements PurgeBus {
   /** performance.now() when the last answered confirmation was sent on the current listener. */
   private confirmedAt = -Infinity;
   private confirming = false;
+  private askedAt = -Infinity;
   private readonly confirmTimer: NodeJS.Timeout;
 
   private constructor(private readonly options: PostgresPurgeBusOptions) {
@@ -69,7 +73,7 @@ export class PostgresPurgeBus implements PurgeBus {
 
   private async confirm(): Promise<void> {
     const listener = this.listener;
-    if (!listener || this.confirming) return;
+    if (!listener || this.confirming || performance.now() - this.askedAt > IDLE_MS) return;
     this.confirming = true;
     const sentAt = performance.now();
     try {
@@ -83,7 +87,9 @@ export class PostgresPurgeBus implements PurgeBus {
   }
 
   upToDate(): boolean {
-    return this.listener !== undefined && performance.now() - this.confirmedAt < TRUST_MS;
+    const now = performance.now();
+    this.askedAt = now;
+    return this.listener !== undefined && now - this.confirmedAt < TRUST_MS;
   }
 
   private async listen(): Promise<pg.Client> {

@@ -2,7 +2,8 @@
  * What the PostgreSQL purge bus's confirmations rest on, and what they promise
  * (src/purge/purge-bus-postgres.ts): PostgreSQL hands a listener every notification committed
  * before a query of the listener's arrives, ahead of that query's answer; a publisher waits
- * SETTLE_MS after its commit; a process stops vouching for itself as soon as its listener is lost.
+ * SETTLE_MS after its commit; a process stops vouching for itself as soon as its listener is lost,
+ * and an idle one sends no confirmations.
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -55,6 +56,11 @@ describe.skipIf(postgresSkipReason !== undefined)('PostgreSQL purge bus confirma
     const [a, b] = await Promise.all([open(), open()]);
     try {
       await vi.waitFor(() => expect([a.upToDate(), b.upToDate()]).toEqual([true, true]), { timeout: 2_000, interval: 5 });
+      // Idle (nobody asks): confirmations pause, so the first question after a pause is answered
+      // no, and asking resumes them.
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      expect(b.upToDate()).toBe(false);
+      await vi.waitFor(() => expect(b.upToDate()).toBe(true), { timeout: 2_000, interval: 5 });
       const heardByB: PurgeEvent[] = [];
       b.subscribe((e) => heardByB.push(e));
       const event: PurgeEvent = { kind: 'image', accountId: 'acc', imageId: 'img' };
