@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localFlights } from '../../src/cache/cluster-flights.js';
 import { createOriginMetrics } from '../../src/origins/origin-metrics.js';
 import { SourceCache, type SourceRecord } from '../../src/origins/source-cache.js';
@@ -54,25 +54,41 @@ describe('SourceFiles', () => {
 });
 
 describe('SourceCache with its bytes on disk', () => {
-  async function setUp(filesDir: string | undefined) {
+  async function setUp(filesDir: string | undefined, clock = { now: () => Date.now() }) {
     const jpeg = await images.jpeg(64, 48);
     let fetches = 0;
+    const files = filesDir === undefined ? undefined : new SourceFiles(filesDir, 16 * 1024 * 1024);
     const cache = new SourceCache({
-      fetch: async (url) => {
+      fetch: async (url, conditional) => {
         fetches++;
-        return { status: 200, headers: { 'cache-control': 'max-age=3600' }, bytes: Buffer.from(jpeg), finalUrl: new URL(url) };
+        const headers = { 'cache-control': 'max-age=3600', etag: '"v1"' };
+        if (conditional?.['if-none-match'] === '"v1"') return { status: 304, headers, bytes: undefined, finalUrl: new URL(url) };
+        return { status: 200, headers, bytes: Buffer.from(jpeg), finalUrl: new URL(url) };
       },
       flights: localFlights,
-      clock: { now: () => Date.now() },
+      clock,
       metrics: createOriginMetrics(new Registry()),
       lifetime: { floorSeconds: 0, ceilingSeconds: 86_400 },
       errorTtlSeconds: 10,
       maxBytes: 16 * 1024 * 1024,
-      files: filesDir === undefined ? undefined : new SourceFiles(filesDir, 16 * 1024 * 1024),
+      files,
       recheckOnZoneChange: false,
     });
-    return { cache, jpeg, fetches: () => fetches };
+    return { cache, jpeg, files, fetches: () => fetches };
   }
+
+  it('revalidates a kept source (304) and serves it from the same file, written once', async () => {
+    let nowMs = Date.now();
+    const { cache, jpeg, files, fetches } = await setUp(newDir(), { now: () => nowMs });
+    const writes = vi.spyOn(files!, 'write');
+    const url = 'http://origin.test/revalidated.jpg';
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    nowMs += 3_601_000; // past max-age
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(fetches()).toBe(2);
+    expect(writes).toHaveBeenCalledTimes(1);
+  });
 
   it('serves a kept source from its file, and fetches it again whole once the file is gone', async () => {
     const dir = newDir();
