@@ -5,7 +5,6 @@
  * the purge late, or never, still sees on its next request (which reads the account fresh, unless
  * its bus confirms it up to date) that what it cached is out of date.
  */
-import type { AccountRepository } from '../accounts/model.js';
 import type { Changes, PurgeScope } from './changes.js';
 import type { PurgeBus, PurgeEvent, PurgeHandler } from './purge-bus.js';
 
@@ -40,14 +39,4 @@ export class DeliveryVersionBump implements PurgeBus {
   close(): Promise<void> {
     return this.bus.close();
   }
-}
-
-/** The bump first, then the message: the order that makes a late or lost message harmless. */
-export async function bumpThenPublish(
-  accounts: Pick<AccountRepository, 'bumpDeliveryVersion'>,
-  event: PurgeEvent,
-  publish: (event: PurgeEvent) => Promise<void>,
-): Promise<void> {
-  if (event.kind !== 'all') await accounts.bumpDeliveryVersion(event.accountId);
-  await publish(event);
 }

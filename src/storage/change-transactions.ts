@@ -8,7 +8,6 @@ import type { AccountRepository } from '../accounts/model.js';
 import type { ImageEvents } from '../images/image-events.js';
 import type { ImageRepository } from '../images/model.js';
 import type { Changes } from '../purge/changes.js';
-import { bumpThenPublish } from '../purge/delivery-version-bump.js';
 import type { PurgeBus, PurgeEvent } from '../purge/purge-bus.js';
 import type { SigningKeyRepository } from '../signing/model.js';
 import type { Clock } from '../util/clock.js';
@@ -75,11 +74,13 @@ export class KyselyChanges implements Changes<ChangeScope> {
         accounts,
         events: new WebhookOutbox(webhooks, clock, () => void (recorded = true)),
         purge: {
-          publish: (event) =>
-            bumpThenPublish(accounts, event, async (committed) => {
-              await bus.sendInTransaction?.(tx, committed);
-              purges.push(committed);
-            }),
+          // The bump first, then the message (a database bus's in this transaction): the order
+          // that makes a late or lost message harmless.
+          publish: async (event) => {
+            if (event.kind !== 'all') await accounts.bumpDeliveryVersion(event.accountId);
+            await bus.sendInTransaction?.(tx, event);
+            purges.push(event);
+          },
         },
       });
     });
