@@ -56,24 +56,26 @@ function answerMemoryHit(request: IncomingMessage, response: ServerResponse, dep
   if (!path) return false;
   const answer = deps.delivery.answerFromMemory(deliveryRequest(path, rawQuery, headers));
   if (!answer) return false;
-  const finish = (hit: DeliveryResponse) => {
-    send(response, hit, method === 'HEAD');
-    const route = rawPath.startsWith(`${CUSTOM_DOMAIN_PREFIX}/`) ? CUSTOM_DOMAIN_ROUTE : ROOT_ROUTE;
-    const ms = performance.now() - started;
-    deps.requests.observe(route, hit.status, 'hit-memory', hit.headers['content-type'], ms / 1000);
-    if (deps.log?.isLevelEnabled('info')) deps.log.info({ method, url, route, status: hit.status, ms: Math.round(ms * 10) / 10 }, 'request');
-  };
   if (!(answer instanceof Promise)) {
-    finish(answer);
+    finishHit(response, answer, deps, method, url, rawPath, started);
     return true;
   }
   const fallBack = () => framework(request, response);
   answer.then((hit) => {
     if (response.destroyed) return; // the client left while the account was read
-    if (hit && !deps.closing()) finish(hit);
+    if (hit && !deps.closing()) finishHit(response, hit, deps, method, url, rawPath, started);
     else fallBack();
   }, fallBack);
   return true;
+}
+
+/** Sends the hit, then counts and logs it as Fastify's hooks would have. */
+function finishHit(response: ServerResponse, hit: DeliveryResponse, deps: MemoryHitDeps, method: 'GET' | 'HEAD', url: string, rawPath: string, started: number): void {
+  send(response, hit, method === 'HEAD');
+  const route = rawPath.startsWith(`${CUSTOM_DOMAIN_PREFIX}/`) ? CUSTOM_DOMAIN_ROUTE : ROOT_ROUTE;
+  const ms = performance.now() - started;
+  deps.requests.observe(route, hit.status, 'hit-memory', hit.headers['content-type'], ms / 1000);
+  if (deps.log?.isLevelEnabled('info')) deps.log.info({ method, url, route, status: hit.status, ms: Math.round(ms * 10) / 10 }, 'request');
 }
 
 /** The delivery path of a URL only Fastify's delivery routes would take, or undefined. */
