@@ -8,7 +8,7 @@
 // test/helpers/test-engine.ts), leaving out suites named *.embedded.test.ts. The scaled pass runs
 // when PostgreSQL and S3 are both reachable. PICTOR_TEST_ENGINES=embedded (or =scaled) runs one.
 // Arguments go to vitest in both passes (`npm test -- test/api/auth` runs that suite twice).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 
@@ -92,14 +92,47 @@ const results = [];
 for (const pass of passes) {
   console.log(`\n[pictor tests] === ${pass.name ?? pass.engine} pass: vitest run ${pass.args.join(' ')}`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...pass.args], {
-    stdio: 'inherit',
-    env: { ...process.env, PICTOR_TEST_ENGINE: pass.engine },
-  });
-  results.push({ engine: pass.name ?? pass.engine, status: result.status ?? 1, seconds: Math.round((Date.now() - started) / 1000) });
+  const { status, output } = await runVitest(pass.args, { ...process.env, PICTOR_TEST_ENGINE: pass.engine });
+  results.push({ engine: pass.name ?? pass.engine, status, seconds: Math.round((Date.now() - started) / 1000), output });
 }
 
 console.log('');
 for (const r of results) console.log(`[pictor tests] ${r.engine} pass: ${r.status === 0 ? 'passed' : `FAILED (${r.status})`} in ${r.seconds} s`);
 if (missing.length) console.warn(`[pictor tests] reminder: skipped suites needing ${missing.join(', ')}`);
+// A failure scrolls far up behind the later passes (and CI shows only the tail of its log): its
+// report is printed again here, last, and written to PICTOR_TEST_FAILURES for .ci/run to repeat.
+const failures = results.filter((r) => r.status !== 0).map((r) => `[pictor tests] what failed in the ${r.engine} pass (node ${process.version}):\n${failureReport(r.output)}`);
+if (failures.length) {
+  console.log(`\n${failures.join('\n')}`);
+  if (process.env.PICTOR_TEST_FAILURES) fs.appendFileSync(process.env.PICTOR_TEST_FAILURES, `${failures.join('\n')}\n`);
+}
 process.exit(results.every((r) => r.status === 0) && results.length > 0 ? 0 : 1);
+
+// Runs vitest with its output passed through as it comes, and kept for failureReport.
+function runVitest(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], { stdio: ['inherit', 'pipe', 'pipe'], env });
+    const chunks = [];
+    for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      from.on('data', (chunk) => {
+        to.write(chunk);
+        chunks.push(chunk);
+      });
+    }
+    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
+// The part of a vitest run's output that says what went wrong: the failed test lines (×) and
+// vitest's closing sections (Failed Tests, Unhandled Errors, ...) up to its summary, colours
+// stripped and cut to a length a CI log tail keeps.
+function failureReport(output, maxLines = 80) {
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const failed = lines.filter((line) => /^\s*(×|FAIL)\s/.test(line));
+  const sectionStart = lines.findIndex((line) => /⎯{3,}\s*(Failed|Unhandled|Errors)/.test(line));
+  const summaryStart = lines.findIndex((line, i) => i > sectionStart && /^\s*Test Files\s/.test(line));
+  const sections = sectionStart < 0 ? [] : lines.slice(sectionStart, summaryStart < 0 ? undefined : summaryStart + 3);
+  const report = [...new Set(failed), ...sections];
+  if (!report.length) report.push(...lines.slice(-30));
+  return report.length > maxLines ? [...report.slice(0, maxLines), `… ${report.length - maxLines} more lines above, in the full log`].join('\n') : report.join('\n');
+}

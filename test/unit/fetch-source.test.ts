@@ -309,7 +309,9 @@ describe('time and size limits', () => {
     const elapsed = Date.now() - started;
     expect(error.message).toBe('Fetching the image from the url took longer than 1500 ms');
     expect(elapsed).toBeGreaterThanOrEqual(1400);
-    expect(elapsed).toBeLessThan(2500);
+    // Far under the 100 s the trickle would last if each byte restarted the clock: the deadline is
+    // for the whole fetch. (A tight bound here would only measure how busy the machine is.)
+    expect(elapsed).toBeLessThan(10_000);
     await origin.allConnectionsClosed();
   });
 
