@@ -45,8 +45,15 @@ export interface SourceRecord {
   failure?: { code: number; status: number; message: string };
 }
 
-/** A usable source: bytes and a version. */
+/** A usable source: a version, and its bytes in `body` or on disk (SourceCache.bytes reads either). */
 export type Source = SourceRecord & { format: ImageFormat };
+
+/** The source's file was gone and its origin now serves other bytes than the version asked for. */
+export class SourceChangedError extends Error {
+  constructor(url: string) {
+    super(`the source ${url} changed at its origin while a rendition of it was being made`);
+  }
+}
 
 export type OriginFetch = (url: string, conditionalHeaders: Record<string, string> | undefined) => Promise<OriginResponse>;
 
@@ -92,15 +99,26 @@ export class SourceCache {
     for (let round = 1; ; round++) {
       // A result checked since this request began is used even when the origin allows no caching.
       const current = record && (record.zoneVersion === zoneVersion || !this.deps.recheckOnZoneChange);
-      if (record && current && (started < record.freshUntil || record.checkedAt >= started || round > MAX_ROUNDS)) {
-        const withBytes = await this.withBytes(record);
-        if (withBytes) return usable(withBytes);
-        // Its file is gone: fetch it whole again.
-        this.records.delete(url);
-        record = undefined;
-      }
+      if (record && current && (started < record.freshUntil || record.checkedAt >= started || round > MAX_ROUNDS)) return usable(record);
       record = await this.refresh(url, record, zoneVersion);
     }
+  }
+
+  /**
+   * The bytes of a source get() returned, read only when a rendition is made from it: a cached
+   * rendition needs none, and reading a half-megabyte file for every hit cost 5× its CPU. A file
+   * gone meanwhile (evicted here or by another worker) is fetched whole again; if the origin now
+   * serves other bytes, SourceChangedError: renditions are keyed by the version, so the caller
+   * starts over with the new one.
+   */
+  async bytes(source: Source): Promise<Buffer> {
+    const kept = await this.withBytes(source);
+    if (kept) return kept.body;
+    this.records.delete(source.url);
+    const again = usable(await this.refresh(source.url, undefined, source.zoneVersion));
+    const body = again.version === source.version ? (await this.withBytes(again))?.body : undefined;
+    if (!body) throw new SourceChangedError(source.url);
+    return body;
   }
 
   private async withBytes(record: SourceRecord): Promise<SourceRecord | undefined> {

@@ -12,7 +12,7 @@ import { SpecMemo } from '../variants/spec-memo.js';
 import type { TransformSpec } from '../render/spec.js';
 import { originErrors } from './origin-errors.js';
 import type { OriginPolicy } from './origin-policy.js';
-import type { Source, SourceCache } from './source-cache.js';
+import { SourceChangedError, type Source, type SourceCache } from './source-cache.js';
 import type { Zone } from './zone.js';
 
 export interface TransformRequest {
@@ -54,6 +54,16 @@ export class TransformService {
   }
 
   async transform(request: TransformRequest): Promise<TransformResponse> {
+    try {
+      return await this.transformOnce(request);
+    } catch (error) {
+      // The source's file had gone and its origin changed it meanwhile: again, on the new version.
+      if (error instanceof SourceChangedError) return this.transformOnce(request);
+      throw error;
+    }
+  }
+
+  private async transformOnce(request: TransformRequest): Promise<TransformResponse> {
     const { policy } = this.deps;
     if (!policy.enabled) throw originErrors.transformsDisabled();
     const slash = request.path.indexOf('/');
@@ -72,7 +82,7 @@ export class TransformService {
       // An SVG is served sanitized whatever the options (as for hosted images): one rendition.
       const parts = source.format === 'svg' ? [source.version, 'svg'] : [source.version, canonical, ...requestKeyParts(spec, renderRequest)];
       const { rendition, source: tier } = await this.deps.cache.getOrCreate(`${prefix}/`, `${prefix}/${parts.join('|')}`, () =>
-        makeRendition(this.deps.maker, async () => ({ bytes: source.body, format: source.format }), spec, renderRequest),
+        makeRendition(this.deps.maker, async () => ({ bytes: await this.deps.sources.bytes(source), format: source.format }), spec, renderRequest),
       );
       return this.respond(spec, source, spec.format === undefined ? { ...rendition, varyAccept: false } : rendition, tier, request);
     } catch (error) {

@@ -3,7 +3,9 @@
  * format negotiation, onerror=redirect, origin failures, revalidation, single flight, and purge
  * through the official SDK's client.cache.purge().
  */
+import { readdirSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decode, deliver, expectDeliveryError, metric, metricTotal, type Delivered } from '../helpers/delivery.js';
 import { jpeg, png } from '../helpers/images.js';
@@ -262,6 +264,19 @@ describe('purge (client.cache.purge)', () => {
     const result = await pictor.client.cache.purge({ zone_id: pictor.accountId, files: [origin.url('/mutable-a.jpg')] });
     expect(result).toEqual({ id: pictor.accountId });
     expect(await widthOf('/cdn-cgi/image/fit=scale-down,w=1000/mutable-a.jpg')).toBe(210);
+  });
+
+  it('a kept source whose file vanished while its origin changed it: the next new size is made from the new bytes', async () => {
+    await changeMutable(300);
+    expect(await widthOf('/cdn-cgi/image/fit=scale-down,w=1000/mutable-vanished.jpg')).toBe(300);
+    await changeMutable(210);
+    // Evicted by another worker, say: the record still names the old version.
+    const kept = join(pictor.dataDir, 'source-cache');
+    for (const file of readdirSync(kept)) if (file !== '.tmp') rmSync(join(kept, file));
+    const made = await get('/cdn-cgi/image/fit=scale-down,w=999/mutable-vanished.jpg');
+    expect(made.res.status).toBe(200);
+    expect((await decode(made.body)).width).toBe(210);
+    expect(await widthOf('/cdn-cgi/image/fit=scale-down,w=1000/mutable-vanished.jpg')).toBe(210);
   });
 
   it('by file objects with url and headers', async () => {

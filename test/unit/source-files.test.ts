@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localFlights } from '../../src/cache/cluster-flights.js';
 import { createOriginMetrics } from '../../src/origins/origin-metrics.js';
-import { SourceCache, type SourceRecord } from '../../src/origins/source-cache.js';
+import { SourceCache, SourceChangedError, type SourceRecord } from '../../src/origins/source-cache.js';
 import type { MemoryLru } from '../../src/cache/memory-lru.js';
 import { SourceFiles } from '../../src/origins/source-files.js';
 import { tempDir } from '../helpers/pictor.js';
@@ -55,14 +56,15 @@ describe('SourceFiles', () => {
 
 describe('SourceCache with its bytes on disk', () => {
   async function setUp(filesDir: string | undefined, clock = { now: () => Date.now() }) {
-    const jpeg = await images.jpeg(64, 48);
+    let jpeg = await images.jpeg(64, 48);
+    let etag = '"v1"';
     let fetches = 0;
     const files = filesDir === undefined ? undefined : new SourceFiles(filesDir, 16 * 1024 * 1024);
     const cache = new SourceCache({
       fetch: async (url, conditional) => {
         fetches++;
-        const headers = { 'cache-control': 'max-age=3600', etag: '"v1"' };
-        if (conditional?.['if-none-match'] === '"v1"') return { status: 304, headers, bytes: undefined, finalUrl: new URL(url) };
+        const headers = { 'cache-control': 'max-age=3600', etag };
+        if (conditional?.['if-none-match'] === etag) return { status: 304, headers, bytes: undefined, finalUrl: new URL(url) };
         return { status: 200, headers, bytes: Buffer.from(jpeg), finalUrl: new URL(url) };
       },
       flights: localFlights,
@@ -74,45 +76,79 @@ describe('SourceCache with its bytes on disk', () => {
       files,
       recheckOnZoneChange: false,
     });
-    return { cache, jpeg, files, fetches: () => fetches };
+    /** The origin starts serving other bytes. */
+    const change = async () => {
+      jpeg = await images.jpeg(32, 24);
+      etag = '"v2"';
+    };
+    const bytesAt = async (url: string) => cache.bytes(await cache.get(url, 0));
+    return { cache, jpeg, files, bytesAt, change, fetches: () => fetches };
   }
 
   it('revalidates a kept source (304) and serves it from the same file, written once', async () => {
     let nowMs = Date.now();
-    const { cache, jpeg, files, fetches } = await setUp(newDir(), { now: () => nowMs });
+    const { jpeg, files, bytesAt, fetches } = await setUp(newDir(), { now: () => nowMs });
     const writes = vi.spyOn(files!, 'write');
     const url = 'http://origin.test/revalidated.jpg';
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
     nowMs += 3_601_000; // past max-age
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
     expect(fetches()).toBe(2);
     expect(writes).toHaveBeenCalledTimes(1);
   });
 
   it('serves a kept source from its file, and fetches it again whole once the file is gone', async () => {
     const dir = newDir();
-    const { cache, jpeg, fetches } = await setUp(dir);
+    const { cache, jpeg, bytesAt, fetches } = await setUp(dir);
     const url = 'http://origin.test/a.jpg';
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
     const [file] = filesIn(dir);
     expect(fs.readFileSync(path.join(dir, file!))).toEqual(jpeg);
     // What stays in memory is the record, without the bytes.
     expect((cache as unknown as { records: MemoryLru<SourceRecord> }).records.get(url)!.body.length).toBe(0);
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
     expect(fetches()).toBe(1);
     fs.rmSync(path.join(dir, file!));
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
     expect(fetches()).toBe(2);
+  });
+
+  it('reads a kept source\'s file only when its bytes are asked for (a cached rendition needs none)', async () => {
+    const { cache, files, jpeg } = await setUp(newDir());
+    const url = 'http://origin.test/lazy.jpg';
+    const first = await cache.get(url, 0);
+    expect(await cache.bytes(first)).toEqual(jpeg); // this process fetched them: no read
+    const reads = vi.spyOn(files!, 'read');
+    const kept = await cache.get(url, 0);
+    await cache.get(url, 0);
+    expect({ version: kept.version, reads: reads.mock.calls.length }).toEqual({ version: first.version, reads: 0 });
+    expect(await cache.bytes(kept)).toEqual(jpeg);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses the old version when its file is gone and the origin now serves other bytes; the next get has the new ones', async () => {
+    const dir = newDir();
+    const { cache, change, jpeg } = await setUp(dir);
+    const url = 'http://origin.test/changed.jpg';
+    const before = await cache.get(url, 0);
+    expect(await cache.bytes(before)).toEqual(jpeg);
+    const kept = await cache.get(url, 0);
+    for (const file of filesIn(dir)) fs.rmSync(path.join(dir, file));
+    await change();
+    await expect(cache.bytes(kept)).rejects.toBeInstanceOf(SourceChangedError);
+    const after = await cache.get(url, 0);
+    expect(after.version).not.toBe(before.version);
+    expect(await sharp(await cache.bytes(after)).metadata()).toMatchObject({ width: 32, height: 24 });
   });
 
   it('keeps working from memory when the disk refuses the bytes', async () => {
     const blocked = path.join(newDir(), 'not-a-dir');
     fs.writeFileSync(blocked, 'a file where the directory should be');
-    const { cache, jpeg, fetches } = await setUp(blocked);
+    const { jpeg, bytesAt, fetches } = await setUp(blocked);
     const url = 'http://origin.test/b.jpg';
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
-    expect((await cache.get(url, 0)).body).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
+    expect(await bytesAt(url)).toEqual(jpeg);
     expect(fetches()).toBe(1);
   });
 });
