@@ -9,6 +9,7 @@ import { DeliveredImage } from '../components/delivered-image';
 import { Link } from '../components/link';
 import { Alert } from '../components/messages';
 import { localDeliveryUrl, variantUrls } from '../delivery';
+import { withPage, withUpload } from '../image-list';
 import { imageHref } from '../router';
 import { matches, parseSearch, type Search } from '../search';
 import { useSession } from '../session';
@@ -52,7 +53,7 @@ export function Images() {
           ...(search.kind === 'server' ? { creator: search.creator, meta: search.meta } : {}),
         });
         if (run !== generation.current) return;
-        setImages((loaded) => [...loaded, ...page.images]);
+        setImages((loaded) => withPage(loaded, page.images));
         setCursor(page.continuation_token);
         token = page.continuation_token ?? undefined;
         if (!token) break;
@@ -97,7 +98,7 @@ export function Images() {
   return (
     <>
       <h1>Images</h1>
-      {session.readOnly ? null : <Upload onUploaded={(image) => setImages((loaded) => [image, ...loaded.filter((i) => i.id !== image.id)])} />}
+      {session.readOnly ? null : <Upload onUploaded={(image) => setImages((loaded) => withUpload(loaded, image))} />}
       <div class="toolbar" role="search">
         <div class="field">
           <label for="search">Search</label>
