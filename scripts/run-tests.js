@@ -124,11 +124,11 @@ function runVitest(args, env) {
 }
 
 // The part of a vitest run's output that says what went wrong: the failed test lines (×) and
-// vitest's closing sections (Failed Tests, Unhandled Errors, ...) up to its summary, colours
-// stripped and cut to a length a CI log tail keeps.
+// vitest's closing sections (Failed Tests, Unhandled Errors, ...; they hold the FAIL lines) up to
+// its summary, colours stripped and cut to a length a CI log tail keeps.
 function failureReport(output, maxLines = 80) {
   const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
-  const failed = lines.filter((line) => /^\s*(×|FAIL)\s/.test(line));
+  const failed = lines.filter((line) => /^\s*×\s/.test(line));
   const sectionStart = lines.findIndex((line) => /⎯{3,}\s*(Failed|Unhandled|Errors)/.test(line));
   const summaryStart = lines.findIndex((line, i) => i > sectionStart && /^\s*Test Files\s/.test(line));
   const sections = sectionStart < 0 ? [] : lines.slice(sectionStart, summaryStart < 0 ? undefined : summaryStart + 3);
